@@ -1,0 +1,38 @@
+using System.Data.Common;
+using SaasPortal.Storage.Dialects;
+
+namespace SaasPortal.Storage.Databases;
+
+/// <summary>
+/// A place that holds whole databases: a folder of SQLite files or a PostgreSQL server.
+/// Names passed in are validated with <see cref="DatabaseName.Validate"/> before anything touches disk or server.
+/// </summary>
+public interface IDatabaseServer
+{
+    /// <summary>The SQL dialect of this server's databases.</summary>
+    SqlDialect Dialect { get; }
+
+    /// <summary>Names of every database held, sorted.</summary>
+    Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether a database of that name exists.</summary>
+    Task<bool> ExistsAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates an empty database. Throws <see cref="DatabaseExistsException"/> when the name is taken, also when two callers race.</summary>
+    Task CreateEmptyAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Copies a database consistently while it may be in use. Throws <see cref="DatabaseExistsException"/> when the target exists.</summary>
+    Task CopyAsync(string source, string target, CancellationToken cancellationToken);
+
+    /// <summary>Renames a database, closing its connections first.</summary>
+    Task RenameAsync(string source, string target, CancellationToken cancellationToken);
+
+    /// <summary>Drops a database after closing its connections; false when it did not exist.</summary>
+    Task<bool> DropAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Size of the database in bytes, as the storage limit counts it.</summary>
+    Task<long> SizeInBytesAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>An open, pooled connection to the database, configured for use (WAL and busy timeout on SQLite). The caller disposes it.</summary>
+    Task<DbConnection> OpenAsync(string name, CancellationToken cancellationToken);
+}
