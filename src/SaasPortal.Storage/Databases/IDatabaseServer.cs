@@ -35,4 +35,19 @@ public interface IDatabaseServer
 
     /// <summary>An open, pooled connection to the database, configured for use (WAL and busy timeout on SQLite). The caller disposes it.</summary>
     Task<DbConnection> OpenAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a consistent snapshot of the database to <paramref name="file"/> (created, must not exist), while the
+    /// database may be in use. The file's format is the backend's own: see <see cref="BackupFileName"/>.
+    /// </summary>
+    Task BackupAsync(string name, string file, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates database <paramref name="name"/> from a file written by <see cref="BackupAsync"/> on the same backend.
+    /// Throws <see cref="DatabaseExistsException"/> when the name is taken; leaves nothing behind when the file is unusable.
+    /// </summary>
+    Task RestoreAsync(string name, string file, CancellationToken cancellationToken);
+
+    /// <summary>Name of the backup file inside a dump archive, e.g. <c>database.sqlite</c>.</summary>
+    string BackupFileName { get; }
 }

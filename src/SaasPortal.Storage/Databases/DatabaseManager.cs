@@ -1,0 +1,369 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace SaasPortal.Storage.Databases;
+
+/// <summary>
+/// Whole-database operations as the <c>db</c> service offers them: a database together with its file store
+/// (<c>&lt;data-dir&gt;/filestore/&lt;name&gt;/</c>), which travels with every copy, rename, drop, dump and restore.
+/// </summary>
+public sealed class DatabaseManager
+{
+    /// <summary>The value of <c>format</c> in a dump's manifest.json.</summary>
+    public const string DumpFormat = "saasportal-dump";
+
+    private const string ManifestEntry = "manifest.json";
+    private const string FilestoreEntry = "filestore/";
+
+    private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly IDatabaseInitializer _initializer;
+    private readonly string _filestoreRoot;
+    private readonly string _tempRoot;
+
+    /// <summary>Creates a manager over <paramref name="server"/> and the data directory of <paramref name="options"/>.</summary>
+    public DatabaseManager(IDatabaseServer server, StorageOptions options, IDatabaseInitializer initializer)
+    {
+        Server = server;
+        _initializer = initializer;
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        _filestoreRoot = Path.Combine(dataDirectory, "filestore");
+        _tempRoot = Path.Combine(dataDirectory, "tmp");
+    }
+
+    /// <summary>The server that holds the databases.</summary>
+    public IDatabaseServer Server { get; }
+
+    /// <summary>Largest total size a restore may unpack, guarding against archives that expand without bound.</summary>
+    public long MaxRestoreBytes { get; init; } = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>The file store folder of a database.</summary>
+    public string FilestoreOf(string name) => Path.Combine(_filestoreRoot, DatabaseName.Validate(name));
+
+    /// <summary>Names of every database, sorted.</summary>
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => Server.ListAsync(cancellationToken);
+
+    /// <summary>Whether the database exists. Invalid names do not exist.</summary>
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        DatabaseName.IsValid(name) && await Server.ExistsAsync(name, cancellationToken);
+
+    /// <summary>Creates and initialises a database; on any failure nothing of it is left behind.</summary>
+    public async Task CreateAsync(DatabaseInitialization request, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(request.Name);
+        await Server.CreateEmptyAsync(request.Name, cancellationToken);
+        try
+        {
+            await _initializer.InitializeAsync(request, cancellationToken);
+        }
+        catch
+        {
+            await DiscardAsync(request.Name);
+            throw;
+        }
+    }
+
+    /// <summary>Copies a database and its file store; the copy gets its own identity.</summary>
+    public async Task DuplicateAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(source);
+        DatabaseName.Validate(target);
+        if (!await Server.ExistsAsync(source, cancellationToken))
+        {
+            throw new DatabaseNotFoundException(source);
+        }
+
+        await Server.CopyAsync(source, target, cancellationToken);
+        try
+        {
+            // The file store is content-addressed and only grows, so copying it after the database guarantees that
+            // every file the copied database refers to is there (at worst a few unreferenced files come along).
+            CopyDirectory(FilestoreOf(source), FilestoreOf(target));
+            await _initializer.ResetIdentityAsync(target, cancellationToken);
+        }
+        catch
+        {
+            await DiscardAsync(target);
+            throw;
+        }
+    }
+
+    /// <summary>Renames a database and moves its file store.</summary>
+    public async Task RenameAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(source);
+        DatabaseName.Validate(target);
+        await Server.RenameAsync(source, target, cancellationToken);
+        var from = FilestoreOf(source);
+        if (Directory.Exists(from))
+        {
+            var to = FilestoreOf(target);
+            // A leftover folder of a dropped namesake must not block or mix into the move.
+            DeleteDirectory(to);
+            Directory.CreateDirectory(_filestoreRoot);
+            Directory.Move(from, to);
+        }
+    }
+
+    /// <summary>Drops a database and its file store; false when the database did not exist.</summary>
+    public async Task<bool> DropAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!DatabaseName.IsValid(name))
+        {
+            return false;
+        }
+
+        var dropped = await Server.DropAsync(name, cancellationToken);
+        DeleteDirectory(FilestoreOf(name));
+        return dropped;
+    }
+
+    /// <summary>Writes a zip of the database (the backend's backup file), its file store and manifest.json.</summary>
+    public async Task DumpAsync(string name, Stream destination, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        if (!await Server.ExistsAsync(name, cancellationToken))
+        {
+            throw new DatabaseNotFoundException(name);
+        }
+
+        var work = CreateWorkDirectory();
+        try
+        {
+            var backupFile = Path.Combine(work, Server.BackupFileName);
+            await Server.BackupAsync(name, backupFile, cancellationToken);
+            await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
+            var manifest = new DumpManifest
+            {
+                Format = DumpFormat,
+                Version = 1,
+                DbName = name,
+                Backend = Server.Dialect.Backend.ToString().ToLowerInvariant(),
+                Database = Server.BackupFileName,
+                CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var manifestEntry = zip.CreateEntry(ManifestEntry);
+            await using (var stream = await manifestEntry.OpenAsync(cancellationToken))
+            {
+                await JsonSerializer.SerializeAsync(stream, manifest, ManifestJson, cancellationToken);
+            }
+
+            await zip.CreateEntryFromFileAsync(backupFile, Server.BackupFileName, CompressionLevel.Fastest, cancellationToken);
+            var filestore = FilestoreOf(name);
+            if (Directory.Exists(filestore))
+            {
+                foreach (var file in Directory.EnumerateFiles(filestore, "*", SearchOption.AllDirectories))
+                {
+                    var relative = Path.GetRelativePath(filestore, file).Replace(Path.DirectorySeparatorChar, '/');
+                    await zip.CreateEntryFromFileAsync(file, FilestoreEntry + relative, CompressionLevel.Fastest, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            DeleteDirectory(work);
+        }
+    }
+
+    /// <summary>
+    /// Creates database <paramref name="name"/> from a dump written by <see cref="DumpAsync"/>. With
+    /// <paramref name="copy"/> the restored database gets a new identity, as Odoo's restore(copy=True) does.
+    /// A damaged archive leaves nothing behind.
+    /// </summary>
+    public async Task RestoreAsync(string name, Stream archive, bool copy, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        if (await Server.ExistsAsync(name, cancellationToken))
+        {
+            throw new DatabaseExistsException(name);
+        }
+
+        var work = CreateWorkDirectory();
+        var created = false;
+        try
+        {
+            ZipArchive zip;
+            try
+            {
+                zip = await ZipArchive.CreateAsync(archive, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException("The dump is not a zip archive: " + e.Message, e);
+            }
+
+            await using (zip)
+            {
+                await ReadManifestAsync(zip, cancellationToken);
+                var budget = MaxRestoreBytes;
+                var databaseEntry = zip.GetEntry(Server.BackupFileName)
+                    ?? throw new InvalidDataException($"The dump lacks {Server.BackupFileName}.");
+                var backupFile = Path.Combine(work, Server.BackupFileName);
+                budget = await ExtractAsync(databaseEntry, backupFile, budget, cancellationToken);
+
+                await Server.RestoreAsync(name, backupFile, cancellationToken);
+                created = true;
+
+                var filestore = FilestoreOf(name);
+                DeleteDirectory(filestore);
+                foreach (var entry in zip.Entries)
+                {
+                    if (!entry.FullName.StartsWith(FilestoreEntry, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
+                    {
+                        continue;
+                    }
+
+                    var path = SafeChildPath(filestore, entry.FullName[FilestoreEntry.Length..]);
+                    budget = await ExtractAsync(entry, path, budget, cancellationToken);
+                }
+
+            }
+
+            if (copy)
+            {
+                await _initializer.ResetIdentityAsync(name, cancellationToken);
+            }
+        }
+        catch
+        {
+            if (created)
+            {
+                await DiscardAsync(name);
+            }
+
+            throw;
+        }
+        finally
+        {
+            DeleteDirectory(work);
+        }
+    }
+
+    private async Task<DumpManifest> ReadManifestAsync(ZipArchive zip, CancellationToken cancellationToken)
+    {
+        var entry = zip.GetEntry(ManifestEntry) ?? throw new InvalidDataException("The dump lacks manifest.json.");
+        if (entry.Length > 1024 * 1024)
+        {
+            throw new InvalidDataException("The dump's manifest.json is too large.");
+        }
+
+        DumpManifest? manifest;
+        try
+        {
+            await using var stream = await entry.OpenAsync(cancellationToken);
+            manifest = await JsonSerializer.DeserializeAsync<DumpManifest>(stream, ManifestJson, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("The dump's manifest.json is not valid JSON: " + e.Message, e);
+        }
+
+        if (manifest is null || !string.Equals(manifest.Format, DumpFormat, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The dump's manifest.json does not describe a {DumpFormat} archive.");
+        }
+
+        var backend = Server.Dialect.Backend.ToString().ToLowerInvariant();
+        if (!string.Equals(manifest.Backend, backend, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The dump was made on the {manifest.Backend} backend; this server runs {backend}.");
+        }
+
+        return manifest;
+    }
+
+    private static async Task<long> ExtractAsync(ZipArchiveEntry entry, string path, long budget, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var source = await entry.OpenAsync(cancellationToken);
+        await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            budget -= read;
+            if (budget < 0)
+            {
+                throw new InvalidDataException("The dump unpacks to more than the allowed size.");
+            }
+
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return budget;
+    }
+
+    /// <summary>Resolves an archive path below <paramref name="root"/>, refusing anything that would escape it.</summary>
+    private static string SafeChildPath(string root, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        var prefix = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
+        if (relative.Length == 0 || Path.IsPathRooted(relative) || !full.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The dump holds a file outside the file store: '{relative}'.");
+        }
+
+        return full;
+    }
+
+    private string CreateWorkDirectory()
+    {
+        var path = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Removes a half-made database; used on failure paths, so it must not mask the original error.</summary>
+    private async Task DiscardAsync(string name)
+    {
+        try
+        {
+            await Server.DropAsync(name, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The original failure is what the caller must see; a leftover is reported by the next create of the name.
+        }
+
+        DeleteDirectory(FilestoreOf(name));
+    }
+
+    private static void CopyDirectory(string source, string target)
+    {
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        DeleteDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    private sealed record DumpManifest
+    {
+        public string? Format { get; init; }
+
+        public int Version { get; init; }
+
+        public string? DbName { get; init; }
+
+        public string? Backend { get; init; }
+
+        public string? Database { get; init; }
+
+        public string? CreatedUtc { get; init; }
+    }
+}

@@ -1,0 +1,258 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Npgsql;
+using SaasPortal.Storage.Dialects;
+
+namespace SaasPortal.Storage.Databases;
+
+/// <summary>
+/// Databases on one PostgreSQL server, one per tenant, each with its own capped Npgsql pool.
+/// The configured connection string names the maintenance database (e.g. <c>postgres</c>) used for
+/// CREATE/ALTER/DROP DATABASE; tenant pools are created on first use and closed when idle.
+/// </summary>
+public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
+{
+    private const int InUseRetries = 10;
+
+    private readonly NpgsqlConnectionStringBuilder _baseSettings;
+    private readonly NpgsqlDataSource _maintenance;
+    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _pools = new(StringComparer.Ordinal);
+    private readonly PostgresTools _tools;
+
+    /// <summary>Creates a server for <see cref="StorageOptions.PostgresConnectionString"/>.</summary>
+    public PostgresDatabaseServer(StorageOptions options, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dialect);
+        if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
+        {
+            throw new ArgumentException("The PostgreSQL backend needs a connection string.", nameof(options));
+        }
+
+        _baseSettings = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString)
+        {
+            MaxPoolSize = Math.Max(1, options.MaxPoolSizePerDatabase),
+            // Idle tenants give their connections back quickly: a thousand tenants must not hold a thousand sockets.
+            ConnectionIdleLifetime = 60,
+            MinPoolSize = 0,
+        };
+        if (string.IsNullOrEmpty(_baseSettings.Database))
+        {
+            _baseSettings.Database = "postgres";
+        }
+
+        _maintenance = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { MaxPoolSize = 4 });
+        _tools = new PostgresTools(_baseSettings);
+        Dialect = dialect;
+    }
+
+    /// <inheritdoc />
+    public SqlDialect Dialect { get; }
+
+    /// <inheritdoc />
+    public string BackupFileName => "database.pgdump";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        // Databases this role owns, as Odoo lists them; the maintenance database and templates are not tenants.
+        const string sql = """
+            SELECT datname FROM pg_database
+            WHERE NOT datistemplate AND datallowconn AND datname <> current_database() AND datname <> 'postgres'
+              AND pg_get_userbyid(datdba) = current_user
+            ORDER BY datname
+            """;
+        var names = new List<string>();
+        await using var command = _maintenance.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var name = reader.GetString(0);
+            if (DatabaseName.IsValid(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        await using var command = _maintenance.CreateCommand("SELECT 1 FROM pg_database WHERE datname = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <inheritdoc />
+    public async Task CreateEmptyAsync(string name, CancellationToken cancellationToken)
+    {
+        var quoted = Quote(name);
+        await RunDdlAsync($"CREATE DATABASE {quoted} TEMPLATE template0 ENCODING 'UTF8'", name, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task CopyAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var sql = $"CREATE DATABASE {Quote(target)} TEMPLATE {Quote(source)}";
+        await RunDdlAsync(sql, target, source, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task RenameAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var sql = $"ALTER DATABASE {Quote(source)} RENAME TO {Quote(target)}";
+        await RunDdlAsync(sql, target, source, cancellationToken);
+        await ForgetPoolAsync(source);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DropAsync(string name, CancellationToken cancellationToken)
+    {
+        var quoted = Quote(name);
+        if (!await ExistsAsync(name, cancellationToken))
+        {
+            return false;
+        }
+
+        await ForgetPoolAsync(name);
+        // FORCE terminates the remaining sessions (PostgreSQL 13+), ours from other nodes included.
+        await using var command = _maintenance.CreateCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> SizeInBytesAsync(string name, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        await using var command = _maintenance.CreateCommand(
+            "SELECT pg_database_size(datname) FROM pg_database WHERE datname = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return await command.ExecuteScalarAsync(cancellationToken) is long size
+            ? size
+            : throw new DatabaseNotFoundException(name);
+    }
+
+    /// <inheritdoc />
+    public async Task<DbConnection> OpenAsync(string name, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        var pool = _pools.GetOrAdd(name, n => new Lazy<NpgsqlDataSource>(() => CreatePool(n))).Value;
+        try
+        {
+            return await pool.OpenConnectionAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await ForgetPoolAsync(name);
+            throw new DatabaseNotFoundException(name);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task BackupAsync(string name, string file, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(name, cancellationToken))
+        {
+            throw new DatabaseNotFoundException(name);
+        }
+
+        await _tools.DumpAsync(name, file, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task RestoreAsync(string name, string file, CancellationToken cancellationToken)
+    {
+        await CreateEmptyAsync(name, cancellationToken);
+        try
+        {
+            await _tools.RestoreAsync(name, file, cancellationToken);
+        }
+        catch
+        {
+            await DropAsync(name, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pool in _pools.Values)
+        {
+            if (pool.IsValueCreated)
+            {
+                await pool.Value.DisposeAsync();
+            }
+        }
+
+        _pools.Clear();
+        await _maintenance.DisposeAsync();
+    }
+
+    private NpgsqlDataSource CreatePool(string name) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { Database = name });
+
+    private string Quote(string name) => Dialect.Quote(DatabaseName.Validate(name));
+
+    /// <summary>
+    /// Runs CREATE/ALTER DATABASE, mapping PostgreSQL's answers to ours. When <paramref name="busySource"/> is given the
+    /// statement needs that database free of sessions: its sessions are ended and the statement retried a few times,
+    /// since a client may reconnect between the termination and the statement.
+    /// </summary>
+    private async Task RunDdlAsync(string sql, string target, string? busySource, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (busySource is not null)
+            {
+                await DisconnectAsync(busySource, cancellationToken);
+            }
+
+            try
+            {
+                await using var command = _maintenance.CreateCommand(sql);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                throw new DatabaseExistsException(target);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName && busySource is not null)
+            {
+                throw new DatabaseNotFoundException(busySource);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < InUseRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task DisconnectAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_pools.TryGetValue(name, out var pool) && pool.IsValueCreated)
+        {
+            pool.Value.Clear();
+        }
+
+        await using var command = _maintenance.CreateCommand(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task ForgetPoolAsync(string name)
+    {
+        if (_pools.TryRemove(name, out var pool) && pool.IsValueCreated)
+        {
+            pool.Value.Clear();
+            await pool.Value.DisposeAsync();
+        }
+    }
+}

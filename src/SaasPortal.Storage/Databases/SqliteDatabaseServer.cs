@@ -1,0 +1,319 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SaasPortal.Storage.Dialects;
+
+namespace SaasPortal.Storage.Databases;
+
+/// <summary>
+/// Databases as SQLite files, <c>&lt;data-dir&gt;/db/&lt;name&gt;.sqlite</c>, in WAL mode with pooled connections.
+/// Every connection handed out has a busy timeout (writers queue instead of failing) and foreign keys enforced.
+/// </summary>
+public sealed class SqliteDatabaseServer : IDatabaseServer
+{
+    private const string Extension = ".sqlite";
+
+    // Applied on every open: pooled connections may be new, and these settings are per connection.
+    // synchronous=NORMAL is safe against corruption in WAL mode; it only risks the last commits on power loss.
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+    private static readonly string[] SidecarSuffixes = ["-wal", "-shm", "-journal"];
+
+    private readonly string _directory;
+
+    /// <summary>Creates a server over <c>db/</c> in the data directory of <paramref name="options"/>.</summary>
+    public SqliteDatabaseServer(StorageOptions options, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dialect);
+        _directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "db");
+        Dialect = dialect;
+    }
+
+    /// <inheritdoc />
+    public SqlDialect Dialect { get; }
+
+    /// <inheritdoc />
+    public string BackupFileName => "database.sqlite";
+
+    /// <summary>The path of a database's file (the name is validated first).</summary>
+    public string PathOf(string name) => Path.Combine(_directory, DatabaseName.Validate(name) + Extension);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_directory))
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        var names = Directory.EnumerateFiles(_directory, "*" + Extension)
+            .Select(Path.GetFileNameWithoutExtension)
+            .Where(DatabaseName.IsValid)
+            .Select(n => n!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<string>>(names);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(PathOf(name)));
+
+    /// <inheritdoc />
+    public async Task CreateEmptyAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        Directory.CreateDirectory(_directory);
+        DeleteSidecars(path);
+        try
+        {
+            // CreateNew is the race arbiter: of two creators exactly one gets the file.
+            await using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new DatabaseExistsException(name);
+        }
+
+        await EnableWalAsync(path, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task CopyAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var targetPath = PathOf(target);
+        if (File.Exists(targetPath))
+        {
+            throw new DatabaseExistsException(target);
+        }
+
+        var temp = TempPath(target);
+        try
+        {
+            await BackupToAsync(source, temp, cancellationToken);
+            await EnableWalAsync(temp, cancellationToken);
+            Publish(temp, targetPath, target);
+        }
+        finally
+        {
+            DeleteWithSidecars(temp);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RenameAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var sourcePath = PathOf(source);
+        var targetPath = PathOf(target);
+        if (!File.Exists(sourcePath))
+        {
+            throw new DatabaseNotFoundException(source);
+        }
+
+        if (File.Exists(targetPath))
+        {
+            throw new DatabaseExistsException(target);
+        }
+
+        // Fold the WAL into the main file so the rename moves one self-contained file.
+        ClearPool(sourcePath);
+        await CheckpointAsync(sourcePath, cancellationToken);
+        DeleteSidecars(targetPath);
+        try
+        {
+            File.Move(sourcePath, targetPath, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(targetPath))
+        {
+            throw new DatabaseExistsException(target);
+        }
+
+        DeleteSidecars(sourcePath);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DropAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        ClearPool(path);
+        DeleteWithSidecars(path);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<long> SizeInBytesAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            throw new DatabaseNotFoundException(name);
+        }
+
+        var wal = new FileInfo(path + "-wal");
+        return Task.FromResult(new FileInfo(path).Length + (wal.Exists ? wal.Length : 0));
+    }
+
+    /// <inheritdoc />
+    public async Task<DbConnection> OpenAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            throw new DatabaseNotFoundException(name);
+        }
+
+        var connection = new SqliteConnection(ConnectionString(path, pooled: true));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = ConnectionPragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task BackupAsync(string name, string file, CancellationToken cancellationToken)
+    {
+        if (File.Exists(file))
+        {
+            throw new IOException($"Backup file '{file}' already exists.");
+        }
+
+        await BackupToAsync(name, file, cancellationToken);
+        // A backup file is a single self-contained file: no WAL to carry along.
+        await using var connection = new SqliteConnection(ConnectionString(file, pooled: false));
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode = DELETE;", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task RestoreAsync(string name, string file, CancellationToken cancellationToken)
+    {
+        var targetPath = PathOf(name);
+        if (File.Exists(targetPath))
+        {
+            throw new DatabaseExistsException(name);
+        }
+
+        Directory.CreateDirectory(_directory);
+        var temp = TempPath(name);
+        try
+        {
+            File.Copy(file, temp);
+            await using (var connection = new SqliteConnection(ConnectionString(temp, pooled: false)))
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA quick_check;";
+                var verdict = await command.ExecuteScalarAsync(cancellationToken) as string;
+                if (!string.Equals(verdict, "ok", StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"The database file in the dump is damaged: {verdict}");
+                }
+
+                await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+            }
+
+            Publish(temp, targetPath, name);
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidDataException("The dump does not hold a usable SQLite database: " + e.Message, e);
+        }
+        finally
+        {
+            DeleteWithSidecars(temp);
+        }
+    }
+
+    private async Task BackupToAsync(string source, string file, CancellationToken cancellationToken)
+    {
+        // The online backup API copies a consistent snapshot while other connections keep reading and writing.
+        await using var from = (SqliteConnection)await OpenAsync(source, cancellationToken);
+        await using var to = new SqliteConnection(ConnectionString(file, pooled: false, create: true));
+        await to.OpenAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        from.BackupDatabase(to);
+    }
+
+    private string TempPath(string name) =>
+        Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}.tmp");
+
+    private static void Publish(string temp, string targetPath, string name)
+    {
+        DeleteSidecars(targetPath);
+        try
+        {
+            // No-clobber move: the target appears whole or not at all, and an existing database is never replaced.
+            File.Move(temp, targetPath, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(targetPath))
+        {
+            throw new DatabaseExistsException(name);
+        }
+    }
+
+    private static async Task EnableWalAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(path, pooled: false));
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+    }
+
+    private static async Task CheckpointAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(path, pooled: false));
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA busy_timeout = 10000; PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string ConnectionString(string path, bool pooled, bool create = false) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = pooled,
+            DefaultTimeout = 30,
+        }.ToString();
+
+    private static void ClearPool(string path)
+    {
+        using var connection = new SqliteConnection(ConnectionString(path, pooled: true));
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private static void DeleteWithSidecars(string path)
+    {
+        File.Delete(path);
+        DeleteSidecars(path);
+    }
+
+    private static void DeleteSidecars(string path)
+    {
+        foreach (var suffix in SidecarSuffixes)
+        {
+            File.Delete(path + suffix);
+        }
+    }
+}
