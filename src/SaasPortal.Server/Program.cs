@@ -1,1 +1,3 @@
-return 0;
+using SaasPortal.Server.Commands;
+
+return await ServerCommandLine.RunAsync(args);

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SaasPortal.Api;
+using SaasPortal.Api.Hosting;
+using SaasPortal.Api.Services;
+using SaasPortal.Server.Commands;
+
+namespace SaasPortal.Server.Hosting;
+
+/// <summary>Builds and runs the web host for <c>serve</c>: configuration, storage, edge, startup hooks. Wiring only.</summary>
+internal static class ServerHost
+{
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        // Command-line options override appsettings.json and SAASPORTAL__* environment variables.
+        builder.Configuration.AddInMemoryCollection(commandLine);
+
+        ServeSettings settings;
+        MasterPassword masterPassword;
+        try
+        {
+            settings = ServeSettings.Read(builder.Configuration);
+            Directory.CreateDirectory(settings.DataDirectory);
+            masterPassword = await MasterPassword.LoadAsync(settings.DataDirectory, settings.MasterPassword, cancellationToken);
+        }
+        catch (Exception e) when (e is SettingsException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync("saasportal: " + e.Message);
+            return ServerCommandLine.UsageError;
+        }
+
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        });
+
+        builder.Services.AddSaasPortalStorage(settings);
+        builder.Services.AddSaasPortalEdge(new EdgeOptions
+        {
+            DataDirectory = settings.DataDirectory,
+            MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
+        }, masterPassword);
+        builder.Services.AddSingleton(new PortalDatabaseSettings
+        {
+            Name = settings.PortalDatabase,
+            AdminPassword = settings.AdminPassword,
+        });
+        builder.Services.AddHostedService<PortalDatabaseStartup>();
+
+        await using var app = builder.Build();
+        app.MapSaasPortalEdge();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPortal.Server");
+        if (masterPassword.Generated)
+        {
+            // The path, never the password: operators read it from the owner-only file.
+            logger.LogWarning("Generated a master password in {File} (readable by its owner only)", masterPassword.FilePath);
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync("saasportal: cannot listen on " + string.Join(", ", settings.Urls) + ": " + e.Message);
+            return 1;
+        }
+
+        logger.LogInformation("SaasPortal listening on {Urls} with the {Backend} backend, data in {DataDirectory}",
+            string.Join(", ", settings.Urls), settings.Backend, settings.DataDirectory);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}
