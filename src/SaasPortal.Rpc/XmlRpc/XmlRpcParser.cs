@@ -1,0 +1,564 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace SaasPortal.Rpc.XmlRpc;
+
+/// <summary>
+/// Reads one XML-RPC document from an <see cref="XmlReader"/> positioned before it, into the wire value model.
+/// Pull parsing over the stream, no DOM: memory is the values read plus the reader's buffer. Every way a document
+/// can be wrong ends in <see cref="XmlRpcFormatException"/>; I/O errors and cancellation pass through unchanged.
+/// </summary>
+internal sealed class XmlRpcParser
+{
+    /// <summary>Apache XML-RPC's extension namespace (<c>ex:nil</c>, <c>ex:i8</c>).</summary>
+    public const string ApacheExtensions = "http://ws.apache.org/xmlrpc/namespaces/extensions";
+
+    private readonly XmlReader _reader;
+    private readonly XmlRpcOptions _options;
+    private readonly CancellationToken _cancellationToken;
+    private StringBuilder? _text;
+    private long _elements;
+
+    private XmlRpcParser(XmlReader reader, XmlRpcOptions options, CancellationToken cancellationToken)
+    {
+        _reader = reader;
+        _options = options;
+        _cancellationToken = cancellationToken;
+    }
+
+    public static XmlReader CreateReader(Stream input, XmlRpcOptions options)
+    {
+        var names = new NameTable();
+        var namespaces = new XmlNamespaceManager(names);
+        // Apache declares its prefix on the root, but a hand-written payload may not: accept ex:nil either way.
+        namespaces.AddNamespace("ex", ApacheExtensions);
+        var settings = new XmlReaderSettings
+        {
+            Async = true,
+            NameTable = names,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            CheckCharacters = true,
+            CloseInput = false,
+            MaxCharactersInDocument = options.MaxCharactersInDocument,
+            // Only DTD-declared entities count here and DTDs are prohibited; kept small all the same.
+            MaxCharactersFromEntities = 1024,
+        };
+        return XmlReader.Create(input, settings, new XmlParserContext(names, namespaces, null, XmlSpace.None));
+    }
+
+    public static Task<XmlRpcCall> ReadCallAsync(XmlReader reader, XmlRpcOptions options, CancellationToken cancellationToken) =>
+        Guard(new XmlRpcParser(reader, options, cancellationToken).ReadCallAsync());
+
+    public static Task<XmlRpcResponse> ReadResponseAsync(XmlReader reader, XmlRpcOptions options, CancellationToken cancellationToken) =>
+        Guard(new XmlRpcParser(reader, options, cancellationToken).ReadResponseAsync());
+
+    /// <summary>Turns the XML stack's own complaints into the one exception type callers handle.</summary>
+    private static async Task<T> Guard<T>(ValueTask<T> parse)
+    {
+        try
+        {
+            return await parse;
+        }
+        catch (XmlException e)
+        {
+            throw new XmlRpcFormatException("not well-formed XML: " + e.Message, e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new XmlRpcFormatException("the body is not valid text in its declared encoding: " + e.Message, e);
+        }
+    }
+
+    private async ValueTask<XmlRpcCall> ReadCallAsync()
+    {
+        await StartDocumentAsync("methodCall");
+        string? method = null;
+        List<object?>? parameters = null;
+        if (!_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            while (await SkipWhitespaceAsync() == XmlNodeType.Element)
+            {
+                switch (_reader.LocalName)
+                {
+                    case "methodName" when method is null:
+                        method = await ReadTextElementAsync();
+                        break;
+                    case "params" when parameters is null:
+                        parameters = await ReadParamsAsync();
+                        break;
+                    case "methodName" or "params":
+                        throw Refuse($"<methodCall> holds more than one <{_reader.LocalName}>");
+                    default:
+                        throw Refuse($"unexpected element {Describe()} in <methodCall>");
+                }
+            }
+        }
+
+        await EndDocumentAsync();
+        // Method names are identifiers; surrounding whitespace from pretty-printing clients is not part of them.
+        method = method?.Trim();
+        return string.IsNullOrEmpty(method)
+            ? throw Refuse("<methodCall> has no <methodName>")
+            : new XmlRpcCall(method, parameters ?? []);
+    }
+
+    private async ValueTask<XmlRpcResponse> ReadResponseAsync()
+    {
+        await StartDocumentAsync("methodResponse");
+        if (_reader.IsEmptyElement)
+        {
+            throw Refuse("<methodResponse> is empty");
+        }
+
+        await NextAsync();
+        XmlRpcResponse response;
+        switch (await SkipWhitespaceAsync() == XmlNodeType.Element ? _reader.LocalName : null)
+        {
+            case "params":
+                var values = await ReadParamsAsync();
+                response = values.Count == 1
+                    ? XmlRpcResponse.Success(values[0])
+                    : throw Refuse($"a <methodResponse> carries exactly one <param>, not {values.Count}");
+                break;
+            case "fault":
+                response = XmlRpcResponse.Failure(await ReadFaultAsync());
+                break;
+            default:
+                throw Refuse($"expected <params> or <fault> in <methodResponse>, found {Describe()}");
+        }
+
+        if (await SkipWhitespaceAsync() != XmlNodeType.EndElement)
+        {
+            throw Refuse($"unexpected {Describe()} after the response in <methodResponse>");
+        }
+
+        await EndDocumentAsync();
+        return response;
+    }
+
+    private async ValueTask<XmlRpcFault> ReadFaultAsync()
+    {
+        await EnterAsync("fault");
+        await SkipWhitespaceAsync();
+        var value = await ReadValueAsync(0);
+        await LeaveAsync("fault");
+        if (value is not Dictionary<string, object?> fault
+            || !fault.TryGetValue("faultCode", out var code)
+            || !fault.TryGetValue("faultString", out var text))
+        {
+            throw Refuse("a <fault> holds a struct with faultCode and faultString");
+        }
+
+        return code is int or string && text is string message
+            ? new XmlRpcFault(code, message)
+            : throw Refuse("a fault's faultCode is an int or a string and its faultString a string");
+    }
+
+    private async ValueTask<List<object?>> ReadParamsAsync()
+    {
+        var parameters = new List<object?>();
+        if (_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            return parameters;
+        }
+
+        await NextAsync();
+        while (await SkipWhitespaceAsync() == XmlNodeType.Element)
+        {
+            await EnterAsync("param");
+            await SkipWhitespaceAsync();
+            parameters.Add(await ReadValueAsync(0));
+            await LeaveAsync("param");
+        }
+
+        ExpectEnd("params");
+        await NextAsync();
+        return parameters;
+    }
+
+    /// <summary>Reads the <c>&lt;value&gt;</c> the reader is on and leaves the reader on the node after it.</summary>
+    private async ValueTask<object?> ReadValueAsync(int depth)
+    {
+        Expect("value");
+        if (_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            return "";
+        }
+
+        await NextAsync();
+        var text = await ReadTextNodesAsync();
+        if (_reader.NodeType == XmlNodeType.EndElement)
+        {
+            // A value without a type element is a string (and <value></value> the empty one).
+            await NextAsync();
+            return text;
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            throw Refuse($"<value> mixes text '{WireText.Clip(text)}' with the element {Describe()}");
+        }
+
+        var value = await ReadTypedAsync(depth);
+        if (await SkipWhitespaceAsync() != XmlNodeType.EndElement)
+        {
+            throw Refuse($"<value> holds more than one value: {Describe()} follows the first");
+        }
+
+        ExpectEnd("value");
+        await NextAsync();
+        return value;
+    }
+
+    private async ValueTask<object?> ReadTypedAsync(int depth)
+    {
+        var type = _reader.LocalName;
+        if (_reader.NamespaceURI.Length != 0 && _reader.NamespaceURI != ApacheExtensions)
+        {
+            throw Refuse($"unknown value type {Describe()} in namespace '{WireText.Clip(_reader.NamespaceURI)}'");
+        }
+
+        switch (type)
+        {
+            case "struct":
+                return await ReadStructAsync(Nested(depth));
+            case "array":
+                return await ReadArrayAsync(Nested(depth));
+            case "string":
+                return await ReadTextElementAsync();
+            case "int" or "i4" or "i8" or "boolean" or "double" or "dateTime.iso8601" or "base64" or "nil":
+                break;
+            default:
+                throw Refuse($"unknown value type {Describe()}");
+        }
+
+        var text = await ReadTextElementAsync();
+        var trimmed = text.AsSpan().Trim();
+        switch (type)
+        {
+            case "int" or "i4":
+                return int.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)
+                    ? i
+                    : throw Refuse(long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+                        ? $"<{type}>{WireText.Clip(text)}</{type}> is outside the 32-bit range (large integers travel as <i8>)"
+                        : $"<{type}>{WireText.Clip(text)}</{type}> is not an integer");
+            case "i8":
+                return long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+                    ? l
+                    : throw Refuse($"<i8>{WireText.Clip(text)}</i8> is not a 64-bit integer");
+            case "boolean":
+                return trimmed switch
+                {
+                    "1" => true,
+                    "0" => false,
+                    _ => throw Refuse($"<boolean>{WireText.Clip(text)}</boolean> is neither 0 nor 1"),
+                };
+            case "double":
+                // NaN and infinities are refused: XML-RPC has no spelling for them and Odoo never sends them.
+                return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                    ? d
+                    : throw Refuse($"<double>{WireText.Clip(text)}</double> is not a finite number");
+            case "dateTime.iso8601":
+                return WireText.TryParseXmlRpcDate(trimmed, out var date)
+                    ? date
+                    : throw Refuse($"<dateTime.iso8601>{WireText.Clip(text)}</dateTime.iso8601> is not a date " +
+                        "(expected 20240131T12:00:00 or 2024-01-31T12:00:00)");
+            case "base64":
+                return DecodeBase64(text);
+            default:
+                return trimmed.IsEmpty ? null : throw Refuse($"<nil/> holds text '{WireText.Clip(text)}'");
+        }
+    }
+
+    private byte[] DecodeBase64(string text)
+    {
+        // Convert ignores the whitespace (line breaks every 76 characters, from Python) but nothing else.
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw Refuse($"<base64> holds text that is not base64: '{WireText.Clip(text)}'");
+        }
+    }
+
+    private int Nested(int depth) => depth < _options.MaxDepth
+        ? depth + 1
+        : throw Refuse($"arrays and structs nest deeper than {_options.MaxDepth} levels");
+
+    private async ValueTask<Dictionary<string, object?>> ReadStructAsync(int depth)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            return result;
+        }
+
+        await NextAsync();
+        while (await SkipWhitespaceAsync() == XmlNodeType.Element)
+        {
+            await EnterAsync("member");
+            string? name = null;
+            object? value = null;
+            var hasValue = false;
+            // Name comes first everywhere we know of; Python's parser accepts either order, so this one does too.
+            while (await SkipWhitespaceAsync() == XmlNodeType.Element)
+            {
+                switch (_reader.LocalName)
+                {
+                    case "name" when name is null:
+                        name = await ReadTextElementAsync();
+                        break;
+                    case "value" when !hasValue:
+                        value = await ReadValueAsync(depth);
+                        hasValue = true;
+                        break;
+                    default:
+                        throw Refuse($"unexpected element {Describe()} in <member>");
+                }
+            }
+
+            if (name is null || !hasValue)
+            {
+                throw Refuse(name is null ? "a struct <member> has no <name>" : $"struct member '{WireText.Clip(name)}' has no <value>");
+            }
+
+            ExpectEnd("member");
+            await NextAsync();
+            // A repeated name keeps the last value, as Python's dict does.
+            result[name] = value;
+        }
+
+        ExpectEnd("struct");
+        await NextAsync();
+        return result;
+    }
+
+    private async ValueTask<List<object?>> ReadArrayAsync(int depth)
+    {
+        var result = new List<object?>();
+        if (_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            return result;
+        }
+
+        await NextAsync();
+        if (await SkipWhitespaceAsync() == XmlNodeType.Element)
+        {
+            Expect("data");
+            if (_reader.IsEmptyElement)
+            {
+                await NextAsync();
+            }
+            else
+            {
+                await NextAsync();
+                while (await SkipWhitespaceAsync() == XmlNodeType.Element)
+                {
+                    result.Add(await ReadValueAsync(depth));
+                }
+
+                ExpectEnd("data");
+                await NextAsync();
+            }
+
+            await SkipWhitespaceAsync();
+        }
+
+        ExpectEnd("array");
+        await NextAsync();
+        return result;
+    }
+
+    /// <summary>Reads the text of the element the reader is on (no child elements) and moves past its end tag.</summary>
+    private async ValueTask<string> ReadTextElementAsync()
+    {
+        var name = _reader.LocalName;
+        if (_reader.IsEmptyElement)
+        {
+            await NextAsync();
+            return "";
+        }
+
+        await NextAsync();
+        var text = await ReadTextNodesAsync();
+        if (_reader.NodeType != XmlNodeType.EndElement)
+        {
+            throw Refuse($"unexpected element {Describe()} inside <{name}>");
+        }
+
+        await NextAsync();
+        return text;
+    }
+
+    /// <summary>Concatenates the text, CDATA and whitespace nodes from the current one on (node's xmlrpc mixes them).</summary>
+    private async ValueTask<string> ReadTextNodesAsync()
+    {
+        string? first = null;
+        while (_reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        {
+            // GetValueAsync, not Value: a long text node may still be partly unread, and Value would read it synchronously.
+            var value = await _reader.GetValueAsync();
+            if (first is null)
+            {
+                first = value;
+            }
+            else
+            {
+                _text ??= new StringBuilder();
+                if (_text.Length == 0)
+                {
+                    _text.Append(first);
+                }
+
+                _text.Append(value);
+            }
+
+            await NextAsync();
+        }
+
+        if (_text is { Length: > 0 })
+        {
+            var joined = _text.ToString();
+            _text.Clear();
+            return joined;
+        }
+
+        return first ?? "";
+    }
+
+    private async ValueTask StartDocumentAsync(string root)
+    {
+        XmlNodeType node;
+        try
+        {
+            node = await _reader.MoveToContentAsync();
+        }
+        catch (XmlException e) when (e.Message.StartsWith("Root element is missing", StringComparison.Ordinal))
+        {
+            throw Refuse("the document is empty", e);
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (node != XmlNodeType.Element)
+        {
+            throw Refuse("the document is empty");
+        }
+
+        CountElement();
+        if (_reader.LocalName != root || _reader.NamespaceURI.Length != 0)
+        {
+            throw Refuse($"expected <{root}>, found {Describe()}");
+        }
+    }
+
+    /// <summary>After the root's end tag: the XML reader itself refuses anything but whitespace, comments and PIs.</summary>
+    private async ValueTask EndDocumentAsync()
+    {
+        while (await _reader.ReadAsync())
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async ValueTask EnterAsync(string name)
+    {
+        Expect(name);
+        if (_reader.IsEmptyElement)
+        {
+            throw Refuse($"<{name}> is empty");
+        }
+
+        await NextAsync();
+    }
+
+    private async ValueTask LeaveAsync(string name)
+    {
+        if (await SkipWhitespaceAsync() != XmlNodeType.EndElement)
+        {
+            throw Refuse($"unexpected {Describe()} in <{name}>");
+        }
+
+        ExpectEnd(name);
+        await NextAsync();
+    }
+
+    /// <summary>Skips whitespace between elements; any other text there is refused. Returns the node it stops on.</summary>
+    private async ValueTask<XmlNodeType> SkipWhitespaceAsync()
+    {
+        while (_reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        {
+            await NextAsync();
+        }
+
+        return _reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA
+            ? throw Refuse($"unexpected text '{WireText.Clip(await _reader.GetValueAsync())}' between elements")
+            : _reader.NodeType;
+    }
+
+    private async ValueTask NextAsync()
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (!await _reader.ReadAsync())
+        {
+            throw Refuse("the document ends early");
+        }
+
+        if (_reader.NodeType == XmlNodeType.Element)
+        {
+            CountElement();
+        }
+    }
+
+    private void CountElement()
+    {
+        if (++_elements > _options.MaxElements)
+        {
+            throw Refuse($"the document holds more than {_options.MaxElements} elements");
+        }
+    }
+
+    private void Expect(string name)
+    {
+        if (_reader.NodeType != XmlNodeType.Element || _reader.LocalName != name || _reader.NamespaceURI.Length != 0)
+        {
+            throw Refuse($"expected <{name}>, found {Describe()}");
+        }
+    }
+
+    private void ExpectEnd(string name)
+    {
+        if (_reader.NodeType != XmlNodeType.EndElement || _reader.LocalName != name)
+        {
+            throw Refuse($"expected </{name}>, found {Describe()}");
+        }
+    }
+
+    private string Describe() => _reader.NodeType switch
+    {
+        XmlNodeType.Element => $"<{WireText.Clip(_reader.Name)}>",
+        XmlNodeType.EndElement => $"</{WireText.Clip(_reader.Name)}>",
+        XmlNodeType.Text or XmlNodeType.CDATA => "text",
+        XmlNodeType.None => "the end of the document",
+        var other => other.ToString(),
+    };
+
+    private XmlRpcFormatException Refuse(string message, Exception? inner = null)
+    {
+        // The XML reader knows where it is; a position makes a refusal of a large body actionable.
+        var at = _reader is IXmlLineInfo { LineNumber: > 0 } info
+            ? $" (line {info.LineNumber}, position {info.LinePosition})"
+            : "";
+        return inner is null ? new XmlRpcFormatException(message + at) : new XmlRpcFormatException(message + at, inner);
+    }
+}

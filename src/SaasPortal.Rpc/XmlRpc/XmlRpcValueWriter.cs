@@ -1,0 +1,275 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace SaasPortal.Rpc.XmlRpc;
+
+/// <summary>
+/// Writes XML-RPC documents with an <see cref="XmlWriter"/> into memory. Synchronous on purpose: the target is a
+/// buffer, so async calls would only add state machines; the caller copies the finished document to the network
+/// asynchronously, and a value that cannot be written fails before any byte has gone out.
+/// </summary>
+internal sealed class XmlRpcValueWriter
+{
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        Indent = false,
+        // "\r" survives only as &#xD;: a raw one would be normalised to "\n" by the client's parser.
+        NewLineHandling = NewLineHandling.Entitize,
+        // Checked by this class with a message that names the character; the XmlWriter's check would only repeat it.
+        CheckCharacters = false,
+        CloseOutput = false,
+    };
+
+    private readonly XmlWriter _writer;
+    private readonly XmlRpcOptions _options;
+    private readonly char[] _number = new char[32];
+
+    private XmlRpcValueWriter(XmlWriter writer, XmlRpcOptions options)
+    {
+        _writer = writer;
+        _options = options;
+    }
+
+    public static void WriteResponse(Stream output, object? value, XmlRpcOptions options) =>
+        Write(output, options, w =>
+        {
+            w._writer.WriteStartElement("methodResponse");
+            w._writer.WriteStartElement("params");
+            w._writer.WriteStartElement("param");
+            w.WriteValue(value, 0);
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+        });
+
+    public static void WriteFault(Stream output, object faultCode, string faultString, XmlRpcOptions options)
+    {
+        if (faultCode is not (int or string))
+        {
+            throw new RpcEncodingException($"an XML-RPC faultCode is an int or a string, not {faultCode?.GetType().Name ?? "null"}");
+        }
+
+        Write(output, options, w =>
+        {
+            w._writer.WriteStartElement("methodResponse");
+            w._writer.WriteStartElement("fault");
+            w._writer.WriteStartElement("value");
+            w._writer.WriteStartElement("struct");
+            w.WriteMember("faultCode", faultCode, 0);
+            w.WriteMember("faultString", faultString, 0);
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+        });
+    }
+
+    public static void WriteCall(Stream output, string methodName, IEnumerable<object?> parameters, XmlRpcOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(methodName))
+        {
+            throw new RpcEncodingException("a methodCall needs a method name");
+        }
+
+        Write(output, options, w =>
+        {
+            w._writer.WriteStartElement("methodCall");
+            w._writer.WriteStartElement("methodName");
+            w.WriteText(methodName, "the method name");
+            w._writer.WriteEndElement();
+            w._writer.WriteStartElement("params");
+            foreach (var parameter in parameters)
+            {
+                w._writer.WriteStartElement("param");
+                w.WriteValue(parameter, 0);
+                w._writer.WriteEndElement();
+            }
+
+            w._writer.WriteEndElement();
+            w._writer.WriteEndElement();
+        });
+    }
+
+    private static void Write(Stream output, XmlRpcOptions options, Action<XmlRpcValueWriter> body)
+    {
+        using var writer = XmlWriter.Create(output, Settings);
+        writer.WriteStartDocument();
+        body(new XmlRpcValueWriter(writer, options));
+        writer.WriteEndDocument();
+    }
+
+    /// <summary>
+    /// Writes one value. Accepts the wire value model and the .NET types that map onto it without loss of meaning:
+    /// short/byte/sbyte/ushort as int, uint/ulong as int or i8, float/decimal as double, DateTimeOffset as its UTC
+    /// time, IDictionary&lt;string, object?&gt; and IReadOnlyDictionary&lt;string, object?&gt; (and a non-generic
+    /// IDictionary with string keys) as struct, any other IEnumerable but string and byte[] as array.
+    /// </summary>
+    private void WriteValue(object? value, int depth)
+    {
+        _writer.WriteStartElement("value");
+        switch (value)
+        {
+            case null when _options.AllowNone:
+                _writer.WriteStartElement("nil");
+                _writer.WriteEndElement();
+                break;
+            case null:
+                WriteBoolean(false);
+                break;
+            case bool b:
+                WriteBoolean(b);
+                break;
+            case string s:
+                _writer.WriteStartElement("string");
+                WriteText(s, "a string");
+                _writer.WriteEndElement();
+                break;
+            case int i:
+                WriteInteger(i);
+                break;
+            case long l:
+                WriteInteger(l);
+                break;
+            case short or byte or sbyte or ushort:
+                WriteInteger(Convert.ToInt32(value, CultureInfo.InvariantCulture));
+                break;
+            case uint u:
+                WriteInteger(u);
+                break;
+            case ulong u:
+                WriteInteger(u <= long.MaxValue ? (long)u : throw new RpcEncodingException($"{u} does not fit XML-RPC's 64-bit <i8>"));
+                break;
+            case double d:
+                WriteDouble(d);
+                break;
+            case float f:
+                WriteDouble(f);
+                break;
+            case decimal m:
+                WriteDouble((double)m);
+                break;
+            case DateTime dt:
+                WriteDate(dt);
+                break;
+            case DateTimeOffset dto:
+                WriteDate(dto.UtcDateTime);
+                break;
+            case byte[] bytes:
+                _writer.WriteStartElement("base64");
+                _writer.WriteBase64(bytes, 0, bytes.Length);
+                _writer.WriteEndElement();
+                break;
+            case IDictionary<string, object?> dict:
+                WriteStruct(dict, depth);
+                break;
+            case IReadOnlyDictionary<string, object?> dict:
+                WriteStruct(dict, depth);
+                break;
+            case IDictionary dict:
+                WriteStruct(WireStructs.StringKeyed(dict), depth);
+                break;
+            case IEnumerable sequence:
+                WriteArray(sequence, depth);
+                break;
+            default:
+                throw new RpcEncodingException($"XML-RPC has no representation for a {value.GetType().FullName}");
+        }
+
+        _writer.WriteEndElement();
+    }
+
+    private void WriteStruct(IEnumerable<KeyValuePair<string, object?>> members, int depth)
+    {
+        var nested = Nested(depth);
+        _writer.WriteStartElement("struct");
+        foreach (var (name, item) in members)
+        {
+            WriteMember(name, item, nested);
+        }
+
+        _writer.WriteEndElement();
+    }
+
+    private void WriteMember(string name, object? value, int depth)
+    {
+        _writer.WriteStartElement("member");
+        _writer.WriteStartElement("name");
+        WriteText(name, "a struct member name");
+        _writer.WriteEndElement();
+        WriteValue(value, depth);
+        _writer.WriteEndElement();
+    }
+
+    private void WriteArray(IEnumerable items, int depth)
+    {
+        var nested = Nested(depth);
+        _writer.WriteStartElement("array");
+        _writer.WriteStartElement("data");
+        foreach (var item in items)
+        {
+            WriteValue(item, nested);
+        }
+
+        _writer.WriteEndElement();
+        _writer.WriteEndElement();
+    }
+
+    private int Nested(int depth) => depth < _options.MaxDepth
+        ? depth + 1
+        : throw new RpcEncodingException($"the value nests arrays and structs deeper than {_options.MaxDepth} levels");
+
+    private void WriteBoolean(bool value)
+    {
+        _writer.WriteStartElement("boolean");
+        _writer.WriteRaw(value ? "1" : "0");
+        _writer.WriteEndElement();
+    }
+
+    private void WriteInteger(long value)
+    {
+        // i8 only where int cannot hold the value: every XML-RPC client reads <int>, not all of them <i8>.
+        _writer.WriteStartElement(value is >= int.MinValue and <= int.MaxValue ? "int" : "i8");
+        value.TryFormat(_number, out var written, default, CultureInfo.InvariantCulture);
+        _writer.WriteRaw(_number, 0, written);
+        _writer.WriteEndElement();
+    }
+
+    private void WriteDouble(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new RpcEncodingException($"XML-RPC cannot carry {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        // "R" is the shortest text that parses back to the same double; Python's float() reads its exponent form.
+        _writer.WriteStartElement("double");
+        value.TryFormat(_number, out var written, "R", CultureInfo.InvariantCulture);
+        _writer.WriteRaw(_number, 0, written);
+        _writer.WriteEndElement();
+    }
+
+    private void WriteDate(DateTime value)
+    {
+        // Whole seconds: Python's xmlrpc.client parses exactly %Y%m%dT%H:%M:%S and nothing finer.
+        _writer.WriteStartElement("dateTime.iso8601");
+        value.TryFormat(_number, out var written, WireText.XmlRpcDateFormat, CultureInfo.InvariantCulture);
+        _writer.WriteRaw(_number, 0, written);
+        _writer.WriteEndElement();
+    }
+
+    private void WriteText(string text, string what)
+    {
+        var invalid = WireText.IndexOfInvalidXmlChar(text);
+        if (invalid >= 0)
+        {
+            throw new RpcEncodingException(
+                $"{what} holds {WireText.Describe(text[invalid])} at index {invalid}, which XML 1.0 cannot carry " +
+                $"(text starting '{WireText.Clip(text)}')");
+        }
+
+        _writer.WriteString(text);
+    }
+}
