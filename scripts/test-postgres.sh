@@ -53,7 +53,8 @@ fi
 
 if ! run "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
   log "starting cluster on 127.0.0.1:$port"
-  run "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >&2 || { log "pg_ctl start failed:"; tail -20 "$dir/server.log" >&2; exit 1; }
+  # 9>&-: the server must not inherit the lock's descriptor, or it would hold the lock for its whole life.
+  run "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >&2 9>&- || { log "pg_ctl start failed:"; tail -20 "$dir/server.log" >&2; exit 1; }
 fi
 
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
