@@ -63,20 +63,7 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
     public async Task CreateEmptyAsync(string name, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
-        Directory.CreateDirectory(_directory);
-        DeleteSidecars(path);
-        try
-        {
-            // CreateNew is the race arbiter: of two creators exactly one gets the file.
-            await using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-            }
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            throw new DatabaseExistsException(name);
-        }
-
+        Claim(path, name);
         await EnableWalAsync(path, cancellationToken);
     }
 
@@ -120,16 +107,8 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
         // Fold the WAL into the main file so the rename moves one self-contained file.
         ClearPool(sourcePath);
         await CheckpointAsync(sourcePath, cancellationToken);
-        DeleteSidecars(targetPath);
-        try
-        {
-            File.Move(sourcePath, targetPath, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(targetPath))
-        {
-            throw new DatabaseExistsException(target);
-        }
-
+        Claim(targetPath, target);
+        File.Move(sourcePath, targetPath, overwrite: true);
         DeleteSidecars(sourcePath);
     }
 
@@ -253,18 +232,32 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
     private string TempPath(string name) =>
         Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}.tmp");
 
-    private static void Publish(string temp, string targetPath, string name)
+    private void Publish(string temp, string targetPath, string name)
     {
-        DeleteSidecars(targetPath);
+        Claim(targetPath, name);
+        // Replaces only our own empty placeholder: the database appears whole, in one rename.
+        File.Move(temp, targetPath, overwrite: true);
+    }
+
+    /// <summary>
+    /// Takes a name by creating its file exclusively (FileMode.CreateNew is the race arbiter: of two callers exactly
+    /// one gets it), then clears sidecar files a crashed drop may have left, which SQLite would otherwise replay.
+    /// </summary>
+    private void Claim(string path, string name)
+    {
+        Directory.CreateDirectory(_directory);
         try
         {
-            // No-clobber move: the target appears whole or not at all, and an existing database is never replaced.
-            File.Move(temp, targetPath, overwrite: false);
+            using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+            }
         }
-        catch (IOException) when (File.Exists(targetPath))
+        catch (IOException) when (File.Exists(path))
         {
             throw new DatabaseExistsException(name);
         }
+
+        DeleteSidecars(path);
     }
 
     private static async Task EnableWalAsync(string path, CancellationToken cancellationToken)
