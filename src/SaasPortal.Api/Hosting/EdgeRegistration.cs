@@ -8,6 +8,8 @@ using SaasPortal.Api.JsonRpc;
 using SaasPortal.Api.Services;
 using SaasPortal.Api.WebSession;
 using SaasPortal.Api.XmlRpc;
+using SaasPortal.Rpc.JsonRpc;
+using SaasPortal.Rpc.XmlRpc;
 
 namespace SaasPortal.Api.Hosting;
 
@@ -30,6 +32,9 @@ public static class EdgeRegistration
         services.AddSingleton<IRpcService, ObjectService>();
         services.AddSingleton<ServiceDispatcher>();
         services.AddSingleton<FaultMapper>();
+        // The codecs' document limits follow the body limit: nothing larger can arrive anyway.
+        services.AddSingleton(new XmlRpcCodec(new XmlRpcOptions { MaxCharactersInDocument = options.MaxRequestBodyBytes }));
+        services.AddSingleton(new JsonRpcCodec(new JsonRpcOptions { MaxBytes = options.MaxRequestBodyBytes }));
         services.AddSingleton<XmlRpcEndpoint>();
         services.AddSingleton<JsonRpcEndpoint>();
         services.AddSingleton<WebSessionCookie>();

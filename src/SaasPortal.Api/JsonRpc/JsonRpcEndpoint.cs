@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using SaasPortal.Api.Services;
+using SaasPortal.Rpc.JsonRpc;
 
 namespace SaasPortal.Api.JsonRpc;
 
 /// <summary>
-/// Runs a JSON-RPC route: reads the request, calls the route's handler with its params, and answers with
-/// the result or Odoo's error shape. Used by /jsonrpc and the web-session routes alike.
+/// Runs a JSON-RPC route: reads the request, calls the route's handler with it, and answers with the result or
+/// Odoo's error shape (HTTP 200). Used by /jsonrpc and the web-session routes alike. A body that is not a JSON-RPC
+/// request gets HTTP 400.
 /// </summary>
-internal sealed class JsonRpcEndpoint(FaultMapper faults)
+internal sealed class JsonRpcEndpoint(JsonRpcCodec codec, FaultMapper faults)
 {
     public async Task HandleAsync(HttpContext context, string route,
         Func<JsonRpcRequest, CancellationToken, Task<object?>> handler)
@@ -16,9 +18,9 @@ internal sealed class JsonRpcEndpoint(FaultMapper faults)
         JsonRpcRequest request;
         try
         {
-            request = await JsonWire.ReadRequestAsync(context.Request.Body, cancellationToken);
+            request = await codec.ReadRequestAsync(context.Request.Body, cancellationToken);
         }
-        catch (JsonWireException e)
+        catch (JsonRpcFormatException e)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             context.Response.ContentType = "text/plain; charset=utf-8";
@@ -38,11 +40,14 @@ internal sealed class JsonRpcEndpoint(FaultMapper faults)
         try
         {
             var result = await handler(request, cancellationToken);
-            await JsonRpcResponder.WriteResultAsync(context, request.Id, result);
+            context.Response.ContentType = "application/json";
+            // Rendered in memory before sending, so an unwritable result still becomes an error answer below.
+            await codec.WriteResultAsync(context.Response.Body, request.Id, result, cancellationToken);
         }
         catch (SessionExpiredException)
         {
-            await JsonRpcResponder.WriteSessionExpiredAsync(context, request.Id);
+            context.Response.ContentType = "application/json";
+            await codec.WriteErrorAsync(context.Response.Body, request.Id, JsonRpcError.SessionExpired(), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -50,7 +55,9 @@ internal sealed class JsonRpcEndpoint(FaultMapper faults)
         }
         catch (Exception e)
         {
-            await JsonRpcResponder.WriteErrorAsync(context, request.Id, faults.Map(e, route, route));
+            var fault = faults.Map(e, route, route);
+            context.Response.ContentType = "application/json";
+            await codec.WriteErrorAsync(context.Response.Body, request.Id, JsonRpcError.ServerError(fault.PythonName, fault.Message), cancellationToken);
         }
     }
 }

@@ -20,6 +20,9 @@ public sealed class FaultMapper(ILogger<FaultMapper> logger)
                 return new ServiceException("psycopg2.OperationalError", ServiceException.ApplicationError, missing.Message);
             case DatabaseExistsException taken:
                 return ServiceException.Application(taken.Message);
+            case Rpc.RpcEncodingException encoding:
+                // A result the wire cannot carry (e.g. a control character in a string): say so, it is not a crash.
+                return ServiceException.Application("The result cannot be sent over this protocol: " + encoding.Message);
         }
 
         if (OrmFaults.TryMap(exception) is { } orm)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SaasPortal.Api.JsonRpc;
 using SaasPortal.Api.Services;
+using SaasPortal.Rpc.JsonRpc;
 
 namespace SaasPortal.Api.WebSession;
 

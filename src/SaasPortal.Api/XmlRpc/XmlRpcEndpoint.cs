@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SaasPortal.Api.Services;
+using SaasPortal.Rpc;
+using SaasPortal.Rpc.XmlRpc;
 
 namespace SaasPortal.Api.XmlRpc;
 
@@ -7,7 +9,7 @@ namespace SaasPortal.Api.XmlRpc;
 /// POST /xmlrpc/2/&lt;service&gt; (int fault codes) and the legacy /xmlrpc/&lt;service&gt; (string fault codes).
 /// Every answer to a well-formed HTTP request is HTTP 200, faults included, except a body over the limit (413).
 /// </summary>
-internal sealed class XmlRpcEndpoint(ServiceDispatcher dispatcher, FaultMapper faults)
+internal sealed class XmlRpcEndpoint(XmlRpcCodec codec, ServiceDispatcher dispatcher, FaultMapper faults)
 {
     private const string ContentType = "text/xml; charset=utf-8";
 
@@ -20,18 +22,19 @@ internal sealed class XmlRpcEndpoint(ServiceDispatcher dispatcher, FaultMapper f
             XmlRpcCall call;
             try
             {
-                call = await XmlRpcWire.ReadCallAsync(context.Request.Body, cancellationToken);
+                call = await codec.ReadCallAsync(context.Request.Body, cancellationToken);
             }
-            catch (XmlRpcWireException e)
+            catch (XmlRpcFormatException e)
             {
                 throw ServiceException.Application("XML-RPC request could not be parsed: " + e.Message);
             }
 
-            method = call.Method;
-            var result = WireValues.FalseForNull(await dispatcher.CallAsync(service, call.Method, call.Params, cancellationToken));
-            // The writer buffers the whole response, so a value it cannot write still becomes a fault, not a torn reply.
+            method = call.MethodName;
+            var result = WireValues.FalseForNull(await dispatcher.CallAsync(service, call.MethodName, call.Params, cancellationToken));
+            // The codec renders the whole response before sending, so a value it cannot write (RpcEncodingException)
+            // still becomes a fault below, not a torn reply.
             context.Response.ContentType = ContentType;
-            await XmlRpcWire.WriteResponseAsync(context.Response.Body, result, cancellationToken);
+            await codec.WriteResponseAsync(context.Response.Body, result, cancellationToken);
         }
         catch (BadHttpRequestException e)
         {
@@ -47,7 +50,7 @@ internal sealed class XmlRpcEndpoint(ServiceDispatcher dispatcher, FaultMapper f
             var fault = faults.Map(e, service, method);
             context.Response.ContentType = ContentType;
             var (code, text) = legacy ? LegacyFault(fault) : ((object)fault.FaultCode, FaultText(fault));
-            await XmlRpcWire.WriteFaultAsync(context.Response.Body, code, text, cancellationToken);
+            await codec.WriteFaultAsync(context.Response.Body, code, text, cancellationToken);
         }
     }
 
