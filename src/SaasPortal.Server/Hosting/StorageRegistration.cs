@@ -19,8 +19,8 @@ internal static class StorageRegistration
         services.AddSingleton(storage);
         services.AddSingleton<IDatabaseServer>(_ => storage.Backend switch
         {
-            DatabaseBackend.Postgres => new PostgresDatabaseServer(storage, new InterimDialect(DatabaseBackend.Postgres)),
-            _ => new SqliteDatabaseServer(storage, new InterimDialect(DatabaseBackend.Sqlite)),
+            DatabaseBackend.Postgres => new PostgresDatabaseServer(storage, PostgresDialect.Instance),
+            _ => new SqliteDatabaseServer(storage, SqliteDialect.Instance),
         });
         services.AddSingleton<DatabaseManager>();
         // Until the module system provides its initializer, a created database stays empty.
@@ -33,12 +33,4 @@ internal static class StorageRegistration
 internal sealed class EmptyDatabaseInitializer : IDatabaseInitializer
 {
     public Task InitializeAsync(DatabaseInitialization request, CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>
-/// Stand-in until the ORM's SqliteDialect and PostgresDialect land: the database servers only quote names with it.
-/// </summary>
-internal sealed class InterimDialect(DatabaseBackend backend) : SqlDialect
-{
-    public override DatabaseBackend Backend => backend;
 }
