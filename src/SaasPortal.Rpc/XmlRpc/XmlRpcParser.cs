@@ -63,6 +63,12 @@ internal sealed class XmlRpcParser
         {
             return await parse;
         }
+        catch (XmlException e) when (e.Message.Contains("DTD is prohibited", StringComparison.Ordinal))
+        {
+            // XmlReader's own text advises enabling DTD processing, which is not advice for a client.
+            throw new XmlRpcFormatException(
+                $"a DOCTYPE is not allowed in XML-RPC (DTD is prohibited; line {e.LineNumber}, position {e.LinePosition})", e);
+        }
         catch (XmlException e)
         {
             throw new XmlRpcFormatException("not well-formed XML: " + e.Message, e);
