@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one summary line: "N passed, N failed, N skipped".
+#
+# PostgreSQL: uses SAASPORTAL_TEST_PG when set; otherwise starts the throwaway cluster of scripts/test-postgres.sh
+# (installing PostgreSQL when missing) and exports its connection string for the tests.
+# CI=true: restores in locked mode (lock files must match) and builds in Release.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [[ -z "${SAASPORTAL_TEST_PG:-}" ]]; then
+  SAASPORTAL_TEST_PG="$(scripts/test-postgres.sh)"
+  export SAASPORTAL_TEST_PG
+fi
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+configuration=Debug
+if [[ "${CI:-}" == "true" ]]; then
+  configuration=Release
+  dotnet restore SaasPortal.slnx --locked-mode
+else
+  dotnet restore SaasPortal.slnx
+fi
+dotnet build SaasPortal.slnx --configuration "$configuration" --no-restore
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+# Each test project writes an xunit XML report; the summary line is counted from them, not from console text.
+set +e
+dotnet test --solution SaasPortal.slnx --configuration "$configuration" --no-build \
+  --results-directory "$results" --report-xunit-xml
+status=$?
+set -e
+
+python3 - "$results" "$status" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+results, status = sys.argv[1], int(sys.argv[2])
+passed = failed = skipped = 0
+reports = glob.glob(results + '/**/*.xml', recursive=True)
+for path in reports:
+    for assembly in ET.parse(path).getroot().iter('assembly'):
+        passed += int(assembly.get('passed', 0))
+        failed += int(assembly.get('failed', 0)) + int(assembly.get('errors', 0) or 0)
+        skipped += int(assembly.get('skipped', 0)) + int(assembly.get('not-run', 0) or 0)
+if status != 0 and failed == 0:
+    # A test host that crashed or a project that ran no test writes no failing case; it is a failure all the same.
+    failed = 1
+    print('test.sh: dotnet test exited with %d without a failing test in the reports' % status, file=sys.stderr)
+if not reports:
+    failed = max(failed, 1)
+    print('test.sh: no test report was written', file=sys.stderr)
+print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
+sys.exit(1 if failed else 0)
+PY
+
