@@ -10,13 +10,16 @@ internal sealed record PortalDatabaseSettings
     public required string Name { get; init; }
 
     public required string AdminPassword { get; init; }
+
+    /// <summary>Modules installed into the portal database when it is created (the SaaS layer adds saas_portal here).</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
 }
 
 /// <summary>
 /// First start: creates the portal database when it does not exist.
-/// HOOK for the SaaS layer: installing the portal's own modules (saas_portal) and its first-start data belongs here,
-/// either by listing them in the initialization request once the module system takes a module list, or by
-/// registering a hosted service of its own that runs after this one.
+/// HOOK for the SaaS layer: list the portal's own modules (saas_portal) in <see cref="PortalDatabaseSettings.Modules"/>
+/// where ServerHost registers it; first-start data beyond that belongs in a hosted service of the SaaS layer
+/// registered after this one (hosted services start in registration order).
 /// </summary>
 internal sealed class PortalDatabaseStartup(
     DatabaseManager databases,
@@ -32,7 +35,7 @@ internal sealed class PortalDatabaseStartup(
 
         try
         {
-            await databases.CreateAsync(new DatabaseInitialization { Name = portal.Name, Password = portal.AdminPassword }, cancellationToken);
+            await databases.CreateAsync(new DatabaseInitialization { Name = portal.Name, Password = portal.AdminPassword, Modules = portal.Modules }, cancellationToken);
             logger.LogInformation("Created the portal database {Database}", portal.Name);
         }
         catch (DatabaseExistsException)

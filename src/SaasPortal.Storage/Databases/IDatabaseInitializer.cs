@@ -38,4 +38,7 @@ public sealed record DatabaseInitialization
 
     /// <summary>ISO country code of the main company, when given.</summary>
     public string? CountryCode { get; init; }
+
+    /// <summary>Modules to install besides <c>base</c> (with their dependencies), e.g. <c>saas_portal</c> for the portal.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
 }
