@@ -12,8 +12,6 @@ namespace SaasPortal.Rpc.XmlRpc;
 /// </remarks>
 public sealed class XmlRpcCodec(XmlRpcOptions options)
 {
-    private const int CopyBufferSize = 64 * 1024;
-
     /// <summary>A codec with <see cref="XmlRpcOptions.Default"/>.</summary>
     public static XmlRpcCodec Default { get; } = new(XmlRpcOptions.Default);
 
@@ -38,39 +36,36 @@ public sealed class XmlRpcCodec(XmlRpcOptions options)
     /// <summary>Writes a methodResponse carrying <paramref name="value"/> as its single param.</summary>
     /// <exception cref="RpcEncodingException">The value has no XML-RPC form; nothing was written.</exception>
     public Task WriteResponseAsync(Stream output, object? value, CancellationToken cancellationToken) =>
-        CopyAsync(Render(buffer => XmlRpcValueWriter.WriteResponse(buffer, value, Options)), output, cancellationToken);
+        CopyAsync(output, buffer => XmlRpcValueWriter.WriteResponse(buffer, value, Options), cancellationToken);
 
     /// <summary>Writes a fault response. <paramref name="faultCode"/> is an int (/xmlrpc/2) or a string (legacy routes).</summary>
     /// <exception cref="RpcEncodingException">The code is neither int nor string, or the text holds characters XML cannot carry.</exception>
     public Task WriteFaultAsync(Stream output, object faultCode, string faultString, CancellationToken cancellationToken) =>
-        CopyAsync(Render(buffer => XmlRpcValueWriter.WriteFault(buffer, faultCode, faultString, Options)), output, cancellationToken);
+        CopyAsync(output, buffer => XmlRpcValueWriter.WriteFault(buffer, faultCode, faultString, Options), cancellationToken);
 
     /// <summary>Writes a methodCall, as a client sends it.</summary>
     /// <exception cref="RpcEncodingException">A parameter has no XML-RPC form; nothing was written.</exception>
     public Task WriteCallAsync(Stream output, string methodName, IEnumerable<object?> parameters, CancellationToken cancellationToken) =>
-        CopyAsync(Render(buffer => XmlRpcValueWriter.WriteCall(buffer, methodName, parameters, Options)), output, cancellationToken);
+        CopyAsync(output, buffer => XmlRpcValueWriter.WriteCall(buffer, methodName, parameters, Options), cancellationToken);
 
     /// <summary>The UTF-8 bytes of a methodResponse; for callers that frame the body themselves.</summary>
-    public byte[] EncodeResponse(object? value) =>
-        Render(buffer => XmlRpcValueWriter.WriteResponse(buffer, value, Options)).ToArray();
+    public byte[] EncodeResponse(object? value) => Render(buffer => XmlRpcValueWriter.WriteResponse(buffer, value, Options));
 
     /// <summary>The UTF-8 bytes of a methodCall.</summary>
     public byte[] EncodeCall(string methodName, IEnumerable<object?> parameters) =>
-        Render(buffer => XmlRpcValueWriter.WriteCall(buffer, methodName, parameters, Options)).ToArray();
+        Render(buffer => XmlRpcValueWriter.WriteCall(buffer, methodName, parameters, Options));
 
-    private static MemoryStream Render(Action<MemoryStream> write)
+    private static byte[] Render(Action<Stream> write)
     {
-        var buffer = new MemoryStream();
+        using var buffer = new PooledBufferStream();
         write(buffer);
-        buffer.Position = 0;
-        return buffer;
+        return buffer.WrittenMemory.ToArray();
     }
 
-    private static async Task CopyAsync(MemoryStream buffer, Stream output, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream output, Action<Stream> write, CancellationToken cancellationToken)
     {
-        await using (buffer)
-        {
-            await buffer.CopyToAsync(output, CopyBufferSize, cancellationToken);
-        }
+        using var buffer = new PooledBufferStream();
+        write(buffer);
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 }

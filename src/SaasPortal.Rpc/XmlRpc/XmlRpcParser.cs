@@ -14,6 +14,12 @@ internal sealed class XmlRpcParser
     /// <summary>Apache XML-RPC's extension namespace (<c>ex:nil</c>, <c>ex:i8</c>).</summary>
     public const string ApacheExtensions = "http://ws.apache.org/xmlrpc/namespaces/extensions";
 
+    private static readonly string[] ElementNames =
+    [
+        "methodCall", "methodName", "methodResponse", "params", "param", "fault", "value", "struct", "member", "name",
+        "array", "data", "string", "int", "i4", "i8", "boolean", "double", "dateTime.iso8601", "base64", "nil",
+    ];
+
     private readonly XmlReader _reader;
     private readonly XmlRpcOptions _options;
     private readonly CancellationToken _cancellationToken;
@@ -30,6 +36,12 @@ internal sealed class XmlRpcParser
     public static XmlReader CreateReader(Stream input, XmlRpcOptions options)
     {
         var names = new NameTable();
+        // Atomised from the same literals this class compares with, so most name checks are one reference compare.
+        foreach (var name in ElementNames)
+        {
+            names.Add(name);
+        }
+
         var namespaces = new XmlNamespaceManager(names);
         // Apache declares its prefix on the root, but a hand-written payload may not: accept ex:nil either way.
         namespaces.AddNamespace("ex", ApacheExtensions);
@@ -212,7 +224,22 @@ internal sealed class XmlRpcParser
             throw Refuse($"<value> mixes text '{WireText.Clip(text)}' with the element {Describe()}");
         }
 
-        var value = await ReadTypedAsync(depth);
+        var type = _reader.LocalName;
+        if (_reader.NamespaceURI.Length != 0 && _reader.NamespaceURI != ApacheExtensions)
+        {
+            throw Refuse($"unknown value type {Describe()} in namespace '{WireText.Clip(_reader.NamespaceURI)}'");
+        }
+
+        // One state machine per value: scalars go through synchronous helpers that complete without awaiting
+        // whenever the reader has the element buffered, which is nearly always.
+        object? value = type switch
+        {
+            "struct" => await ReadStructAsync(Nested(depth)),
+            "array" => await ReadArrayAsync(Nested(depth)),
+            "string" => await ReadTextElementAsync(),
+            "int" or "i4" or "i8" or "boolean" or "double" or "dateTime.iso8601" or "base64" or "nil" => Scalar(type, await ReadTextElementAsync()),
+            _ => throw Refuse($"unknown value type {Describe()}"),
+        };
         if (await SkipWhitespaceAsync() != XmlNodeType.EndElement)
         {
             throw Refuse($"<value> holds more than one value: {Describe()} follows the first");
@@ -223,29 +250,8 @@ internal sealed class XmlRpcParser
         return value;
     }
 
-    private async ValueTask<object?> ReadTypedAsync(int depth)
+    private object? Scalar(string type, string text)
     {
-        var type = _reader.LocalName;
-        if (_reader.NamespaceURI.Length != 0 && _reader.NamespaceURI != ApacheExtensions)
-        {
-            throw Refuse($"unknown value type {Describe()} in namespace '{WireText.Clip(_reader.NamespaceURI)}'");
-        }
-
-        switch (type)
-        {
-            case "struct":
-                return await ReadStructAsync(Nested(depth));
-            case "array":
-                return await ReadArrayAsync(Nested(depth));
-            case "string":
-                return await ReadTextElementAsync();
-            case "int" or "i4" or "i8" or "boolean" or "double" or "dateTime.iso8601" or "base64" or "nil":
-                break;
-            default:
-                throw Refuse($"unknown value type {Describe()}");
-        }
-
-        var text = await ReadTextElementAsync();
         var trimmed = text.AsSpan().Trim();
         switch (type)
         {
@@ -386,62 +392,93 @@ internal sealed class XmlRpcParser
         return result;
     }
 
-    /// <summary>Reads the text of the element the reader is on (no child elements) and moves past its end tag.</summary>
-    private async ValueTask<string> ReadTextElementAsync()
+    /// <summary>
+    /// Reads the text of the element the reader is on (no child elements) and moves past its end tag. Completes
+    /// synchronously when the element is buffered; each await point has its own small continuation otherwise.
+    /// </summary>
+    private ValueTask<string> ReadTextElementAsync()
     {
         var name = _reader.LocalName;
         if (_reader.IsEmptyElement)
         {
-            await NextAsync();
-            return "";
+            return Then(NextAsync(), "");
         }
 
-        await NextAsync();
-        var text = await ReadTextNodesAsync();
-        if (_reader.NodeType != XmlNodeType.EndElement)
+        var next = NextAsync();
+        if (!next.IsCompletedSuccessfully)
         {
-            throw Refuse($"unexpected element {Describe()} inside <{name}>");
+            return ReadTextElementSlowAsync(name, next);
         }
 
-        await NextAsync();
-        return text;
+        var text = ReadTextNodesAsync();
+        return text.IsCompletedSuccessfully ? EndTextElement(name, text.Result) : EndTextElementAsync(name, text);
+    }
+
+    private async ValueTask<string> ReadTextElementSlowAsync(string name, ValueTask pending)
+    {
+        await pending;
+        return await EndTextElement(name, await ReadTextNodesAsync());
+    }
+
+    private async ValueTask<string> EndTextElementAsync(string name, ValueTask<string> text) => await EndTextElement(name, await text);
+
+    private ValueTask<string> EndTextElement(string name, string text) => _reader.NodeType == XmlNodeType.EndElement
+        ? Then(NextAsync(), text)
+        : throw Refuse($"unexpected element {Describe()} inside <{name}>");
+
+    private static ValueTask<string> Then(ValueTask pending, string result) =>
+        pending.IsCompletedSuccessfully ? new ValueTask<string>(result) : AwaitThen(pending, result);
+
+    private static async ValueTask<string> AwaitThen(ValueTask pending, string result)
+    {
+        await pending;
+        return result;
     }
 
     /// <summary>Concatenates the text, CDATA and whitespace nodes from the current one on (node's xmlrpc mixes them).</summary>
-    private async ValueTask<string> ReadTextNodesAsync()
+    private ValueTask<string> ReadTextNodesAsync()
     {
-        string? first = null;
-        while (_reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        if (!IsText(_reader.NodeType))
         {
-            // GetValueAsync, not Value: a long text node may still be partly unread, and Value would read it synchronously.
-            var value = await _reader.GetValueAsync();
-            if (first is null)
-            {
-                first = value;
-            }
-            else
-            {
-                _text ??= new StringBuilder();
-                if (_text.Length == 0)
-                {
-                    _text.Append(first);
-                }
+            return new ValueTask<string>("");
+        }
 
-                _text.Append(value);
-            }
+        // GetValueAsync, not Value: a long text node may still be partly unread, and Value would read it synchronously.
+        var value = _reader.GetValueAsync();
+        if (!value.IsCompletedSuccessfully)
+        {
+            return ReadTextNodesSlowAsync(value, null);
+        }
 
+        // The common case: one text node, already buffered, then an element or an end tag.
+        var next = NextAsync();
+        return next.IsCompletedSuccessfully && !IsText(_reader.NodeType)
+            ? new ValueTask<string>(value.Result)
+            : ReadTextNodesSlowAsync(value, next);
+    }
+
+    /// <param name="first">The value of the first text node.</param>
+    /// <param name="advanced">The move past the first text node when it was already started, otherwise null.</param>
+    private async ValueTask<string> ReadTextNodesSlowAsync(Task<string> first, ValueTask? advanced)
+    {
+        var text = _text ??= new StringBuilder();
+        text.Clear();
+        text.Append(await first);
+        await (advanced ?? NextAsync());
+
+        while (IsText(_reader.NodeType))
+        {
+            text.Append(await _reader.GetValueAsync());
             await NextAsync();
         }
 
-        if (_text is { Length: > 0 })
-        {
-            var joined = _text.ToString();
-            _text.Clear();
-            return joined;
-        }
-
-        return first ?? "";
+        var joined = text.ToString();
+        text.Clear();
+        return joined;
     }
+
+    private static bool IsText(XmlNodeType node) =>
+        node is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace;
 
     private async ValueTask StartDocumentAsync(string root)
     {
@@ -500,8 +537,25 @@ internal sealed class XmlRpcParser
     }
 
     /// <summary>Skips whitespace between elements; any other text there is refused. Returns the node it stops on.</summary>
-    private async ValueTask<XmlNodeType> SkipWhitespaceAsync()
+    private ValueTask<XmlNodeType> SkipWhitespaceAsync()
     {
+        while (_reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+        {
+            var next = NextAsync();
+            if (!next.IsCompletedSuccessfully)
+            {
+                return SkipWhitespaceSlowAsync(next);
+            }
+        }
+
+        return _reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA
+            ? SkipWhitespaceSlowAsync(ValueTask.CompletedTask)
+            : new ValueTask<XmlNodeType>(_reader.NodeType);
+    }
+
+    private async ValueTask<XmlNodeType> SkipWhitespaceSlowAsync(ValueTask pending)
+    {
+        await pending;
         while (_reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
         {
             await NextAsync();
@@ -512,10 +566,28 @@ internal sealed class XmlRpcParser
             : _reader.NodeType;
     }
 
-    private async ValueTask NextAsync()
+    /// <summary>
+    /// Moves to the next node. Not an async method: nearly every read is served from the reader's buffer, and the
+    /// synchronous path then costs no state machine; only a read that waits on the stream takes the slow path.
+    /// </summary>
+    private ValueTask NextAsync()
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        if (!await _reader.ReadAsync())
+        var read = _reader.ReadAsync();
+        if (!read.IsCompletedSuccessfully)
+        {
+            return AwaitReadAsync(read);
+        }
+
+        OnRead(read.Result);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask AwaitReadAsync(Task<bool> read) => OnRead(await read);
+
+    private void OnRead(bool more)
+    {
+        if (!more)
         {
             throw Refuse("the document ends early");
         }

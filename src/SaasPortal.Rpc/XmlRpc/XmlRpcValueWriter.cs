@@ -10,6 +10,12 @@ namespace SaasPortal.Rpc.XmlRpc;
 /// buffer, so async calls would only add state machines; the caller copies the finished document to the network
 /// asynchronously, and a value that cannot be written fails before any byte has gone out.
 /// </summary>
+/// <remarks>
+/// The markup is fixed by this class, so it goes out through <see cref="XmlWriter.WriteRaw(string)"/> as constant
+/// strings ("&lt;value&gt;&lt;int&gt;"), which skips the well-formedness bookkeeping of one call per tag; every piece
+/// of caller text (strings, member names, the method name) goes through <see cref="XmlWriter.WriteString"/>, which
+/// escapes it, after this class has checked it for characters XML 1.0 cannot carry.
+/// </remarks>
 internal sealed class XmlRpcValueWriter
 {
     private static readonly XmlWriterSettings Settings = new()
@@ -34,15 +40,11 @@ internal sealed class XmlRpcValueWriter
     }
 
     public static void WriteResponse(Stream output, object? value, XmlRpcOptions options) =>
-        Write(output, options, w =>
+        Write(output, options, "methodResponse", w =>
         {
-            w._writer.WriteStartElement("methodResponse");
-            w._writer.WriteStartElement("params");
-            w._writer.WriteStartElement("param");
+            w._writer.WriteRaw("<params><param>");
             w.WriteValue(value, 0);
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
+            w._writer.WriteRaw("</param></params>");
         });
 
     public static void WriteFault(Stream output, object faultCode, string faultString, XmlRpcOptions options)
@@ -52,18 +54,12 @@ internal sealed class XmlRpcValueWriter
             throw new RpcEncodingException($"an XML-RPC faultCode is an int or a string, not {faultCode?.GetType().Name ?? "null"}");
         }
 
-        Write(output, options, w =>
+        Write(output, options, "methodResponse", w =>
         {
-            w._writer.WriteStartElement("methodResponse");
-            w._writer.WriteStartElement("fault");
-            w._writer.WriteStartElement("value");
-            w._writer.WriteStartElement("struct");
+            w._writer.WriteRaw("<fault><value><struct>");
             w.WriteMember("faultCode", faultCode, 0);
             w.WriteMember("faultString", faultString, 0);
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
+            w._writer.WriteRaw("</struct></value></fault>");
         });
     }
 
@@ -74,30 +70,30 @@ internal sealed class XmlRpcValueWriter
             throw new RpcEncodingException("a methodCall needs a method name");
         }
 
-        Write(output, options, w =>
+        Write(output, options, "methodCall", w =>
         {
-            w._writer.WriteStartElement("methodCall");
-            w._writer.WriteStartElement("methodName");
+            w._writer.WriteRaw("<methodName>");
             w.WriteText(methodName, "the method name");
-            w._writer.WriteEndElement();
-            w._writer.WriteStartElement("params");
+            w._writer.WriteRaw("</methodName><params>");
             foreach (var parameter in parameters)
             {
-                w._writer.WriteStartElement("param");
+                w._writer.WriteRaw("<param>");
                 w.WriteValue(parameter, 0);
-                w._writer.WriteEndElement();
+                w._writer.WriteRaw("</param>");
             }
 
-            w._writer.WriteEndElement();
-            w._writer.WriteEndElement();
+            w._writer.WriteRaw("</params>");
         });
     }
 
-    private static void Write(Stream output, XmlRpcOptions options, Action<XmlRpcValueWriter> body)
+    private static void Write(Stream output, XmlRpcOptions options, string root, Action<XmlRpcValueWriter> body)
     {
         using var writer = XmlWriter.Create(output, Settings);
         writer.WriteStartDocument();
+        // The root goes through the checked API so that the writer knows it is in element content, where text is allowed.
+        writer.WriteStartElement(root);
         body(new XmlRpcValueWriter(writer, options));
+        writer.WriteEndElement();
         writer.WriteEndDocument();
     }
 
@@ -109,23 +105,21 @@ internal sealed class XmlRpcValueWriter
     /// </summary>
     private void WriteValue(object? value, int depth)
     {
-        _writer.WriteStartElement("value");
         switch (value)
         {
             case null when _options.AllowNone:
-                _writer.WriteStartElement("nil");
-                _writer.WriteEndElement();
+                _writer.WriteRaw("<value><nil/></value>");
                 break;
             case null:
-                WriteBoolean(false);
+                _writer.WriteRaw("<value><boolean>0</boolean></value>");
                 break;
             case bool b:
-                WriteBoolean(b);
+                _writer.WriteRaw(b ? "<value><boolean>1</boolean></value>" : "<value><boolean>0</boolean></value>");
                 break;
             case string s:
-                _writer.WriteStartElement("string");
+                _writer.WriteRaw("<value><string>");
                 WriteText(s, "a string");
-                _writer.WriteEndElement();
+                _writer.WriteRaw("</string></value>");
                 break;
             case int i:
                 WriteInteger(i);
@@ -158,9 +152,9 @@ internal sealed class XmlRpcValueWriter
                 WriteDate(dto.UtcDateTime);
                 break;
             case byte[] bytes:
-                _writer.WriteStartElement("base64");
+                _writer.WriteRaw("<value><base64>");
                 _writer.WriteBase64(bytes, 0, bytes.Length);
-                _writer.WriteEndElement();
+                _writer.WriteRaw("</base64></value>");
                 break;
             case IDictionary<string, object?> dict:
                 WriteStruct(dict, depth);
@@ -177,64 +171,53 @@ internal sealed class XmlRpcValueWriter
             default:
                 throw new RpcEncodingException($"XML-RPC has no representation for a {value.GetType().FullName}");
         }
-
-        _writer.WriteEndElement();
     }
 
     private void WriteStruct(IEnumerable<KeyValuePair<string, object?>> members, int depth)
     {
         var nested = Nested(depth);
-        _writer.WriteStartElement("struct");
+        _writer.WriteRaw("<value><struct>");
         foreach (var (name, item) in members)
         {
             WriteMember(name, item, nested);
         }
 
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</struct></value>");
     }
 
     private void WriteMember(string name, object? value, int depth)
     {
-        _writer.WriteStartElement("member");
-        _writer.WriteStartElement("name");
+        _writer.WriteRaw("<member><name>");
         WriteText(name, "a struct member name");
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</name>");
         WriteValue(value, depth);
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</member>");
     }
 
     private void WriteArray(IEnumerable items, int depth)
     {
         var nested = Nested(depth);
-        _writer.WriteStartElement("array");
-        _writer.WriteStartElement("data");
+        _writer.WriteRaw("<value><array><data>");
         foreach (var item in items)
         {
             WriteValue(item, nested);
         }
 
-        _writer.WriteEndElement();
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</data></array></value>");
     }
 
     private int Nested(int depth) => depth < _options.MaxDepth
         ? depth + 1
         : throw new RpcEncodingException($"the value nests arrays and structs deeper than {_options.MaxDepth} levels");
 
-    private void WriteBoolean(bool value)
-    {
-        _writer.WriteStartElement("boolean");
-        _writer.WriteRaw(value ? "1" : "0");
-        _writer.WriteEndElement();
-    }
-
     private void WriteInteger(long value)
     {
         // i8 only where int cannot hold the value: every XML-RPC client reads <int>, not all of them <i8>.
-        _writer.WriteStartElement(value is >= int.MinValue and <= int.MaxValue ? "int" : "i8");
+        var small = value is >= int.MinValue and <= int.MaxValue;
+        _writer.WriteRaw(small ? "<value><int>" : "<value><i8>");
         value.TryFormat(_number, out var written, default, CultureInfo.InvariantCulture);
         _writer.WriteRaw(_number, 0, written);
-        _writer.WriteEndElement();
+        _writer.WriteRaw(small ? "</int></value>" : "</i8></value>");
     }
 
     private void WriteDouble(double value)
@@ -245,19 +228,19 @@ internal sealed class XmlRpcValueWriter
         }
 
         // "R" is the shortest text that parses back to the same double; Python's float() reads its exponent form.
-        _writer.WriteStartElement("double");
+        _writer.WriteRaw("<value><double>");
         value.TryFormat(_number, out var written, "R", CultureInfo.InvariantCulture);
         _writer.WriteRaw(_number, 0, written);
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</double></value>");
     }
 
     private void WriteDate(DateTime value)
     {
         // Whole seconds: Python's xmlrpc.client parses exactly %Y%m%dT%H:%M:%S and nothing finer.
-        _writer.WriteStartElement("dateTime.iso8601");
+        _writer.WriteRaw("<value><dateTime.iso8601>");
         value.TryFormat(_number, out var written, WireText.XmlRpcDateFormat, CultureInfo.InvariantCulture);
         _writer.WriteRaw(_number, 0, written);
-        _writer.WriteEndElement();
+        _writer.WriteRaw("</dateTime.iso8601></value>");
     }
 
     private void WriteText(string text, string what)
