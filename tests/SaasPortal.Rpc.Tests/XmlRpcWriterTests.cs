@@ -16,7 +16,7 @@ public sealed class XmlRpcWriterTests
 
         Assert.DoesNotContain("nil", odoo, StringComparison.Ordinal);
         Assert.Contains("<value><boolean>0</boolean></value>", odoo, StringComparison.Ordinal);
-        Assert.Contains("<value><nil /></value>", withNone, StringComparison.Ordinal);
+        Assert.Contains("<value><nil/></value>", withNone, StringComparison.Ordinal);
     }
 
     [Fact]
