@@ -78,4 +78,10 @@ public sealed record FieldSpec
 
     /// <summary>Currency field of a monetary field.</summary>
     public string? CurrencyField { get; init; }
+
+    /// <summary>
+    /// Stored, but only the ORM's own code touches it: never listed by fields_get, read, searched, ordered or
+    /// written through the model methods, whoever calls (e.g. the password hash of res.users).
+    /// </summary>
+    public bool SystemOnly { get; init; }
 }
