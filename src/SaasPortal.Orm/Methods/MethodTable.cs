@@ -16,6 +16,13 @@ public delegate Task<object?> DefaultMethod(OrmEnvironment env, CancellationToke
 public delegate Task<Domains.Domain> RuleMethod(OrmEnvironment env, CancellationToken cancellationToken);
 
 /// <summary>
+/// A check run before every RPC call of a database where its addon is installed, whatever the model and method
+/// (e.g. a suspended tenant refusing its users). It throws to refuse the call; it runs inside the call's
+/// transaction, as the calling user.
+/// </summary>
+public delegate Task CallGuard(OrmEnvironment env, string model, string method, CancellationToken cancellationToken);
+
+/// <summary>
 /// The C# behaviour of models, registered by (model, method name). A later registration of the same pair wraps
 /// the earlier one, which it reaches through <see cref="MethodCall.SuperAsync()"/>; at the bottom of every chain
 /// sits the ORM's built-in method of that name (search, read, write…), if any. Methods whose names start with '_'
@@ -32,6 +39,7 @@ public sealed class MethodTable
     private readonly Dictionary<string, ComputeMethod> _computes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Model, string Field), DefaultMethod> _defaults = [];
     private readonly List<(string Model, RuleMethod Rule)> _rules = [];
+    private readonly List<CallGuard> _guards = [];
     private bool _frozen;
 
     /// <summary>Registers (or overrides) <paramref name="method"/> on <paramref name="model"/>.</summary>
@@ -76,6 +84,15 @@ public sealed class MethodTable
         return this;
     }
 
+    /// <summary>Adds a guard run before every RPC call (see <see cref="CallGuard"/>).</summary>
+    public MethodTable RegisterCallGuard(CallGuard guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        ThrowIfFrozen();
+        _guards.Add(guard);
+        return this;
+    }
+
     /// <summary>Adds every registration of <paramref name="other"/> after this table's own (so they override these).</summary>
     public MethodTable Include(MethodTable other)
     {
@@ -93,6 +110,7 @@ public sealed class MethodTable
         }
 
         _rules.AddRange(other._rules);
+        _guards.AddRange(other._guards);
 
         return this;
     }
@@ -104,6 +122,8 @@ public sealed class MethodTable
     internal IReadOnlyDictionary<(string Model, string Field), DefaultMethod> Defaults => _defaults;
 
     internal IReadOnlyList<(string Model, RuleMethod Rule)> Rules => _rules;
+
+    internal IReadOnlyList<CallGuard> Guards => _guards;
 
     internal void Freeze() => _frozen = true;
 

@@ -40,6 +40,7 @@ public sealed partial class ModelRegistry
         _defaults = methods.Defaults.ToFrozenDictionary();
         _rules = methods.Rules.GroupBy(r => r.Model, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(r => r.Rule).ToArray(), StringComparer.Ordinal);
+        CallGuards = [.. methods.Guards];
         _triggers = BuildTriggers().ToFrozenDictionary();
         _triggerModels = _triggers.Keys.Select(k => k.Model).ToFrozenSet(StringComparer.Ordinal);
     }
@@ -52,6 +53,9 @@ public sealed partial class ModelRegistry
 
     /// <summary>Compute functions named by fields but not registered (those fields read as False).</summary>
     public IReadOnlyList<string> MissingComputes { get; }
+
+    /// <summary>Checks run before every RPC call, in registration order.</summary>
+    public IReadOnlyList<CallGuard> CallGuards { get; }
 
     /// <summary>The model of that name, or null.</summary>
     public Model? FindModel(string name) => _models.GetValueOrDefault(name);

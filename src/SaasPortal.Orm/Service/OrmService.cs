@@ -109,6 +109,11 @@ public sealed class OrmService
         var result = await RunAsync(database, uid, write, async env =>
         {
             await EnsureUserAsync(env, expectedHash, cancellationToken);
+            foreach (var guard in registry.CallGuards)
+            {
+                await guard(env, model, method, cancellationToken);
+            }
+
             return await MethodCall.InvokeAsync(env, modelInfo, method, args, kwargs, cancellationToken);
         }, cancellationToken, registry);
         return result ?? false;
