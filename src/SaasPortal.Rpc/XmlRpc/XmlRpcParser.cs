@@ -81,6 +81,10 @@ internal sealed class XmlRpcParser
             throw new XmlRpcFormatException(
                 $"a DOCTYPE is not allowed in XML-RPC (DTD is prohibited; line {e.LineNumber}, position {e.LinePosition})", e);
         }
+        catch (XmlException e) when (e.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal))
+        {
+            throw new XmlRpcFormatException("the document is longer than the reader's MaxCharactersInDocument limit", e);
+        }
         catch (XmlException e)
         {
             throw new XmlRpcFormatException("not well-formed XML: " + e.Message, e);
