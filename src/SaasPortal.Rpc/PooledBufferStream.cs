@@ -3,10 +3,10 @@ using System.Buffers;
 namespace SaasPortal.Rpc;
 
 /// <summary>
-/// A write-then-read memory stream over one buffer rented from <see cref="ArrayPool{T}"/>: the writers render a
-/// whole message here before it goes to the network, without MemoryStream's garbage on every growth.
+/// A write-only memory stream (and buffer writer) over one buffer rented from <see cref="ArrayPool{T}"/>: the
+/// writers render a whole message here before it goes to the network, without MemoryStream's garbage on every growth.
 /// </summary>
-internal sealed class PooledBufferStream : Stream
+internal sealed class PooledBufferStream : Stream, IBufferWriter<byte>
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _length;
@@ -31,16 +31,31 @@ internal sealed class PooledBufferStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_buffer.Length - _length < buffer.Length)
-        {
-            Grow(buffer.Length);
-        }
-
+        Reserve(buffer.Length);
         buffer.CopyTo(_buffer.AsSpan(_length));
         _length += buffer.Length;
     }
 
     public override void WriteByte(byte value) => Write([value]);
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsMemory(_length);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsSpan(_length);
+    }
+
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _buffer.Length - _length);
+        _length += count;
+    }
 
     public override void Flush()
     {
@@ -61,6 +76,14 @@ internal sealed class PooledBufferStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Reserve(int needed)
+    {
+        if (_buffer.Length - _length < Math.Max(needed, 1))
+        {
+            Grow(Math.Max(needed, 1));
+        }
     }
 
     private void Grow(int needed)

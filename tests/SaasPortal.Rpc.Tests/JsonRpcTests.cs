@@ -92,6 +92,22 @@ public sealed class JsonRpcTests
     }
 
     [Fact]
+    public async Task A_result_larger_than_the_first_render_buffer_is_written_whole()
+    {
+        var records = Enumerable.Range(0, 20_000)
+            .Select(i => (object?)new Dictionary<string, object?> { ["id"] = i, ["name"] = "Partner " + i, ["ratio"] = i / 3.0 })
+            .ToList();
+        using var output = new MemoryStream();
+
+        await JsonRpcCodec.Default.WriteResultAsync(output, 1, records, TestContext.Current.CancellationToken);
+        output.Position = 0;
+        var response = await JsonRpcCodec.Default.ReadResponseAsync(output, TestContext.Current.CancellationToken);
+
+        Assert.True(output.Length > 1_000_000);
+        WireAssert.Equal(records, response.Result);
+    }
+
+    [Fact]
     public void Session_expired_error_has_code_100()
     {
         var buffer = new ArrayBufferWriter<byte>();

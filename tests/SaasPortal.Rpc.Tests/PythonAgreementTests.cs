@@ -96,6 +96,46 @@ public sealed class PythonAgreementTests
         Assert.Equal(new XmlRpcFault("AccessDenied", "Access Denied"), responses[3].Fault);
     }
 
+    [Fact]
+    public async Task Python_json_and_our_Json_codec_read_each_other_with_the_same_types()
+    {
+        // Python's json keeps ints and floats apart (1 vs 1.0), as our codec does; dates and bytes have no JSON type.
+        var values = Enumerable.Range(0, GeneratedCases)
+            .Select(seed => new WireValueGenerator(seed, GeneratorProfile.Json).Next())
+            .Concat(Corpus().Where(c => !ContainsDateOrBytes(c.Params)).Select(c => (object?)c.Params))
+            .ToList();
+        var ours = values.Select(value =>
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                JsonRpc.JsonRpcCodec.Default.WriteValue(writer, value);
+            }
+
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }).ToList();
+
+        var pythonRead = await PythonXmlRpc.JsonLoadsAsync(ours, TestContext.Current.CancellationToken);
+        var pythonWrote = await PythonXmlRpc.JsonDumpsAsync(new JsonArray(values.Select(TaggedJson.ToTagged).ToArray()), TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            Assert.False(pythonRead[i].ValueKind == JsonValueKind.Object, $"case {i}: Python refused {ours[i]}: {pythonRead[i]}");
+            var difference = WireAssert.Difference(values[i], TaggedJson.FromTagged(pythonRead[i]), "python");
+            Assert.True(difference is null, $"case {i}, Python reading ours: {difference}\n{ours[i]}");
+            difference = WireAssert.Difference(values[i], JsonRpc.JsonRpcCodec.Default.ReadValue(Encoding.UTF8.GetBytes(pythonWrote[i])), "ours");
+            Assert.True(difference is null, $"case {i}, us reading Python's: {difference}\n{pythonWrote[i]}");
+        }
+    }
+
+    private static bool ContainsDateOrBytes(object? value) => value switch
+    {
+        DateTime or byte[] => true,
+        List<object?> list => list.Any(ContainsDateOrBytes),
+        Dictionary<string, object?> dict => dict.Values.Any(ContainsDateOrBytes),
+        _ => false,
+    };
+
     private static async Task AssertPythonReadsOurCallsAsync(List<(string Name, string Method, List<object?> Params)> cases)
     {
         var documents = cases.Select(c => Encoding.UTF8.GetString(WithNone.EncodeCall(c.Method, c.Params))).ToList();

@@ -150,9 +150,9 @@ public sealed class JsonRpcCodec(JsonRpcOptions options)
         writer.WriteEndObject();
     }
 
-    private static async Task CopyAsync(Stream output, Action<ArrayBufferWriter<byte>> write, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream output, Action<IBufferWriter<byte>> write, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        using var buffer = new PooledBufferStream();
         write(buffer);
         await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }

@@ -6,6 +6,8 @@ Values travel as tagged JSON so that nothing is lost between the two languages:
 
   python3 xmlrpc_agree.py dumps   stdin: [{"kind": "call"|"response"|"fault", ...}]  stdout: [xml, ...]
   python3 xmlrpc_agree.py loads   stdin: [xml, ...]  stdout: [{"method", "params"} | {"fault": [code, string]} | {"error"}]
+  python3 xmlrpc_agree.py json-dumps   stdin: [tagged, ...]  stdout: [json.dumps(value), ...]
+  python3 xmlrpc_agree.py json-loads   stdin: [json text, ...]  stdout: [tagged | {"error"}, ...]
 """
 import base64
 import datetime
@@ -77,11 +79,24 @@ def loads(xml):
     return {"method": method, "params": [to_tagged(p) for p in params]}
 
 
+def json_loads(text):
+    try:
+        return to_tagged(json.loads(text))
+    except Exception as e:  # reported, and the C# side fails the test with it
+        return {"error": "%s: %s" % (type(e).__name__, e)}
+
+
 def main():
     mode = sys.argv[1]
     items = json.load(sys.stdin)
-    out = [dumps(i) for i in items] if mode == "dumps" else [loads(x) for x in items]
-    json.dump(out, sys.stdout)
+    handlers = {
+        "dumps": dumps,
+        "loads": loads,
+        # Odoo's own serialisation: json.dumps with its defaults (ensure_ascii on).
+        "json-dumps": lambda tagged: json.dumps(from_tagged(tagged)),
+        "json-loads": json_loads,
+    }
+    json.dump([handlers[mode](i) for i in items], sys.stdout)
 
 
 if __name__ == "__main__":

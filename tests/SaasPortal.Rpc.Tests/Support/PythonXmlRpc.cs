@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace SaasPortal.Rpc.Tests.Support;
 
 /// <summary>
-/// Runs Corpus/xmlrpc_agree.py with python3: the whole batch in one process per direction. A missing python3 fails
+/// Runs Corpus/xmlrpc_agree.py (xmlrpc.client and json) with python3: the whole batch in one process per direction. A missing python3 fails
 /// the test: the agreement check is never skipped quietly.
 /// </summary>
 internal static class PythonXmlRpc
@@ -26,6 +26,20 @@ internal static class PythonXmlRpc
     public static async Task<List<JsonElement>> LoadsAsync(IEnumerable<string> documents, CancellationToken cancellationToken)
     {
         using var output = await RunAsync("loads", JsonSerializer.Serialize(documents), cancellationToken);
+        return output.RootElement.EnumerateArray().Select(x => x.Clone()).ToList();
+    }
+
+    /// <summary>Python's json.dumps of each tagged value.</summary>
+    public static async Task<List<string>> JsonDumpsAsync(JsonArray tagged, CancellationToken cancellationToken)
+    {
+        using var output = await RunAsync("json-dumps", tagged.ToJsonString(), cancellationToken);
+        return output.RootElement.EnumerateArray().Select(x => x.GetString()!).ToList();
+    }
+
+    /// <summary>Python's json.loads of each text, tagged.</summary>
+    public static async Task<List<JsonElement>> JsonLoadsAsync(IEnumerable<string> texts, CancellationToken cancellationToken)
+    {
+        using var output = await RunAsync("json-loads", JsonSerializer.Serialize(texts), cancellationToken);
         return output.RootElement.EnumerateArray().Select(x => x.Clone()).ToList();
     }
 
