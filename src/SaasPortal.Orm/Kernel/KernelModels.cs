@@ -11,6 +11,13 @@ public static class KernelModels
     /// <summary>The module the kernel models belong to.</summary>
     public const string Module = "base";
 
+    // Declared before Specs: static fields initialise in text order.
+    private static readonly (string, string)[] ModuleStates =
+    [
+        ("uninstallable", "Uninstallable"), ("uninstalled", "Not Installed"), ("installed", "Installed"),
+        ("to upgrade", "To be upgraded"), ("to remove", "To be removed"), ("to install", "To be installed"),
+    ];
+
     /// <summary>The declarations, in dependency-free order (relations may point forward).</summary>
     public static IReadOnlyList<ModelSpec> Specs { get; } =
     [
@@ -325,12 +332,6 @@ public static class KernelModels
             Bool("perm_unlink", "Apply for Delete", true),
         ],
     };
-
-    private static readonly (string, string)[] ModuleStates =
-    [
-        ("uninstallable", "Uninstallable"), ("uninstalled", "Not Installed"), ("installed", "Installed"),
-        ("to upgrade", "To be upgraded"), ("to remove", "To be removed"), ("to install", "To be installed"),
-    ];
 
     private static ModelSpec ModuleModule() => new()
     {

@@ -69,7 +69,12 @@ public static class Values
 
         return field.Type switch
         {
-            FieldType.Integer or FieldType.Many2one => raw is long l && l is >= int.MinValue and <= int.MaxValue ? (int)l : raw is int i ? i : Convert.ToInt64(raw, CultureInfo.InvariantCulture),
+            FieldType.Integer or FieldType.Many2one => raw switch
+            {
+                int i => i,
+                long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+                _ => (object)Convert.ToInt64(raw, CultureInfo.InvariantCulture),
+            },
             FieldType.Float or FieldType.Monetary => Convert.ToDouble(raw, CultureInfo.InvariantCulture),
             FieldType.Boolean => raw is bool b ? b : Convert.ToInt64(raw, CultureInfo.InvariantCulture) != 0,
             FieldType.Date => raw switch
