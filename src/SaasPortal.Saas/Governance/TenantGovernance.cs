@@ -1,0 +1,79 @@
+using System.Globalization;
+using SaasPortal.Orm;
+using SaasPortal.Orm.Errors;
+using SaasPortal.Orm.Methods;
+
+namespace SaasPortal.Saas.Governance;
+
+/// <summary>
+/// The rules the portal imposes inside a tenant where <c>saas_client</c> is installed: suspension, expiry, the
+/// storage limit and the user limit. They run inside the ORM for every call, so RPC, JSON and web pages obey
+/// them alike; the superuser (the portal acting on the tenant) passes suspension, expiry and storage, but not the
+/// user limit, which is about the tenant's contents rather than who asks.
+/// </summary>
+public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
+{
+    /// <summary>Methods that only delete or read: allowed while the storage limit is exceeded.</summary>
+    private static readonly HashSet<string> FreesOrReads = new(StringComparer.Ordinal)
+    {
+        "search", "search_count", "read", "search_read", "fields_get", "name_get", "name_search", "default_get", "exists",
+        "check_access_rights", "check_access_rule", "read_group", "has_group", "get_param", "unlink",
+    };
+
+    /// <summary>Refuses a call of a user other than the superuser in a suspended or expired tenant, and writes past the storage limit.</summary>
+    public async Task CheckCallAsync(OrmEnvironment env, string model, string method, CancellationToken cancellationToken)
+    {
+        if (env.IsSuperuser)
+        {
+            return;
+        }
+
+        var parameters = await GovernanceParameters.ReadAsync(env, cancellationToken);
+        if (parameters.Suspended)
+        {
+            throw new UserErrorException($"The database {env.Database} is suspended. Contact your provider to resume it.");
+        }
+
+        if (parameters.ExpiresUtc is { } expires && expires <= time.GetUtcNow().UtcDateTime)
+        {
+            throw new UserErrorException(
+                $"The database {env.Database} has expired on {expires.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC. Contact your provider to renew it.");
+        }
+
+        if (parameters.StorageLimitMegabytes > 0 && !FreesOrReads.Contains(method))
+        {
+            var (databaseBytes, fileBytes) = await storage.MeasureAsync(env.Database, cancellationToken);
+            var used = StorageUsage.ToMegabytes(databaseBytes + fileBytes);
+            if (used >= parameters.StorageLimitMegabytes)
+            {
+                throw new UserErrorException(
+                    $"Storage limit reached: the database uses {used} MB of the {parameters.StorageLimitMegabytes} MB allowed. Delete data or ask your provider for more space.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wraps res.users create and write: when the call leaves more internal users (besides the superuser) than the
+    /// limit allows and added some, it is refused and rolled back. Counting after the change closes the holes of
+    /// the original tools, where reactivating a user or making a portal user internal slipped past the check.
+    /// </summary>
+    public static async Task<object?> EnforceUserLimitAsync(MethodCall call)
+    {
+        var env = call.Env;
+        var limit = (await GovernanceParameters.ReadAsync(env, call.CancellationToken)).MaxUsers;
+        if (limit <= 0)
+        {
+            return await call.SuperAsync();
+        }
+
+        var before = await TenantUsage.CountInternalUsersAsync(env, call.CancellationToken);
+        var result = await call.SuperAsync();
+        var after = await TenantUsage.CountInternalUsersAsync(env, call.CancellationToken);
+        if (after > limit && after > before)
+        {
+            throw new UserErrorException($"Maximum allowed users is {limit}, while you already have {before}");
+        }
+
+        return result;
+    }
+}

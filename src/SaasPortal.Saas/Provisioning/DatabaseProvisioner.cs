@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SaasPortal.Orm;
+using SaasPortal.Orm.Errors;
+using SaasPortal.Orm.Methods;
+using SaasPortal.Orm.Service;
+using SaasPortal.Saas.Governance;
+using SaasPortal.Saas.Portal;
+using SaasPortal.Storage.Databases;
+
+namespace SaasPortal.Saas.Provisioning;
+
+/// <summary>
+/// <c>saas_portal.plan.create_new_database</c>: copies the plan's template into a new tenant, makes it the
+/// customer's (owner user, identity, limits) and records the client in the portal. Everything that can be refused
+/// is checked before the copy; a failure after it drops the copy, and the portal's own changes roll back with the
+/// call's transaction, so a failed creation leaves neither a database nor a client record behind.
+/// </summary>
+public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager databases, AccessTokens tokens, StorageUsage storage, TimeProvider time)
+{
+    /// <summary>The portal group whose members act for other customers.</summary>
+    public const string ManagerGroup = "saas_portal.group_saas_portal_manager";
+
+    private const string SequenceKey = "saas_portal.dbname_sequence";
+
+    /// <summary>The model method: <c>create_new_database([plan_id], dbname=, user_id=, partner_id=, owner_password=, trial=, …)</c>.</summary>
+    public async Task<object?> CreateNewDatabaseAsync(MethodCall call)
+    {
+        var a = call.Bind(
+            Parameter.Required("ids"), Parameter.Optional("dbname"), Parameter.Optional("client_id"), Parameter.Optional("partner_id"),
+            Parameter.Optional("user_id"), Parameter.Optional("notify_user", false), Parameter.Optional("trial", false),
+            Parameter.Optional("support_team_id"), Parameter.Optional("async"), Parameter.Optional("owner_password"));
+        var ct = call.CancellationToken;
+        var env = call.Env;
+        var planIds = SaasPortal.Orm.Records.Values.ToIds(a[0], "plan ids");
+        if (planIds.Count != 1)
+        {
+            throw new UserErrorException("create_new_database works on exactly one plan.");
+        }
+
+        var plan = await PlanSnapshot.ReadAsync(env, planIds[0], ct);
+        var request = new ProvisioningRequest
+        {
+            Plan = plan,
+            DatabaseName = Wire.Text(a[1]) is { Length: > 0 } name ? name : null,
+            ClientId = Wire.Text(a[2]) is { Length: > 0 } clientId ? clientId : null,
+            PartnerId = a[3] is int partnerId ? partnerId : null,
+            UserId = a[4] is int userId ? userId : null,
+            Trial = Wire.Bool(a[6]),
+            OwnerPassword = Wire.Text(a[9]) is { Length: > 0 } password ? password : null,
+        };
+        var result = await CreateAsync(env, request, ct);
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = result.ClientRecordId,
+            ["client_id"] = result.ClientId,
+            ["url"] = result.Url,
+            ["auth_url"] = result.AuthUrl,
+            ["state"] = result.State,
+        };
+    }
+
+    /// <summary>Creates the tenant; <paramref name="portal"/> is the caller's environment in the portal database.</summary>
+    public async Task<ProvisioningResult> CreateAsync(OrmEnvironment portal, ProvisioningRequest request, CancellationToken cancellationToken)
+    {
+        var plan = request.Plan;
+        var owner = await ResolveOwnerAsync(portal, request, cancellationToken);
+        await CheckPartnerLimitsAsync(portal, plan, owner.PartnerId, request.Trial, cancellationToken);
+
+        var name = request.DatabaseName ?? await GenerateNameAsync(portal, plan, cancellationToken);
+        if (!DatabaseName.IsValid(name))
+        {
+            throw new UserErrorException(
+                $"Invalid database name '{name}': use at most {DatabaseName.MaxLength} lowercase letters, digits, '-', '_' or '.', starting with a letter or digit.");
+        }
+
+        var clients = portal.Sudo()["saas_portal.client"];
+        if (await clients.SearchCountAsync(Wire.Domain(("name", "=", name)), cancellationToken) > 0 || await databases.ExistsAsync(name, cancellationToken))
+        {
+            throw new UserErrorException($"Database {name} already exists. Choose another name.");
+        }
+
+        var clientId = request.ClientId ?? Guid.NewGuid().ToString();
+        if (!Guid.TryParse(clientId, out _))
+        {
+            throw new UserErrorException($"client_id '{clientId}' is not a UUID.");
+        }
+
+        var template = plan.TemplateDatabase ?? throw new UserErrorException($"Plan '{plan.Name}' has no template database yet.");
+        try
+        {
+            await databases.DuplicateAsync(template, name, cancellationToken);
+        }
+        catch (DatabaseExistsException)
+        {
+            throw new UserErrorException($"Database {name} already exists. Choose another name.");
+        }
+        catch (DatabaseNotFoundException)
+        {
+            throw new UserErrorException($"The template database {template} of plan '{plan.Name}' does not exist.");
+        }
+
+        try
+        {
+            var expires = plan.ExpirationHours > 0 ? time.GetUtcNow().UtcDateTime.AddHours(plan.ExpirationHours) : (DateTime?)null;
+            var tenant = await orm().RunAsync(name, OrmEnvironment.SuperuserId, write: true,
+                env => SetUpTenantAsync(env, clientId, owner, request, plan, expires, cancellationToken), cancellationToken);
+            var (databaseBytes, fileBytes) = await storage.MeasureAsync(name, cancellationToken);
+            var record = await clients.CreateAsync(Wire.Values(
+                ("name", name), ("client_id", clientId), ("plan_id", plan.Id), ("partner_id", owner.PartnerId),
+                ("server_id", plan.ServerId ?? await DefaultServerAsync(portal, cancellationToken)), ("state", "open"),
+                ("trial", request.Trial), ("expiration_datetime", expires is { } e ? Format(e) : false),
+                ("max_users", plan.MaxUsers), ("total_storage_limit", plan.StorageLimitMegabytes), ("users_len", tenant.InternalUsers),
+                ("db_storage", StorageUsage.ToMegabytes(databaseBytes)), ("file_storage", StorageUsage.ToMegabytes(fileBytes)),
+                ("last_sync", Format(time.GetUtcNow().UtcDateTime))), cancellationToken);
+
+            var secret = await PortalSecret.GetAsync(portal, cancellationToken);
+            var token = tokens.Issue(secret, name, clientId, owner.PortalUserId ?? portal.Uid);
+            var tenantUrl = await TenantUrls.BaseUrlAsync(portal, name, cancellationToken);
+            var portalUrl = await TenantUrls.PortalUrlAsync(portal, cancellationToken);
+            return new ProvisioningResult(
+                record.Id, clientId, name, "open",
+                Url: $"{tenantUrl}/saas_client/sso?access_token={Uri.EscapeDataString(token)}",
+                AuthUrl: $"{portalUrl}/oauth2/auth?client_id={Uri.EscapeDataString(clientId)}&response_type=code&redirect_uri={Uri.EscapeDataString(tenantUrl + "/saas_client/sso")}");
+        }
+        catch
+        {
+            await databases.DropAsync(name, CancellationToken.None);
+            storage.Forget(name);
+            throw;
+        }
+    }
+
+    private static async Task<TenantSetUp> SetUpTenantAsync(OrmEnvironment env, string clientId, OwnerIdentity owner, ProvisioningRequest request,
+        PlanSnapshot plan, DateTime? expires, CancellationToken cancellationToken)
+    {
+        var employee = await env.RefAsync("base.group_user", cancellationToken) ?? throw new UserErrorException("The template lacks base.group_user.");
+        var contactCreation = await env.RefAsync("base.group_partner_manager", cancellationToken)
+            ?? throw new UserErrorException("The template lacks base.group_partner_manager.");
+        var users = env["res.users"];
+        var ownerUser = await users.CreateAsync(Wire.Values(
+            ("login", owner.Login), ("name", owner.Name), ("email", (object?)owner.Email ?? false),
+            // Without an owner password the owner signs in through the portal only: nobody knows this one.
+            ("password", request.OwnerPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))),
+            ("groups_id", new List<object?> { new List<object?> { 6, 0, new List<object?> { employee, contactCreation } } })), cancellationToken);
+
+        await ConfigParameters.SetAsync(env, SaasParameters.DatabaseUuid, clientId, hidden: false, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.Owner, ownerUser.Id.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.Suspended, "0", hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.MaxUsers, plan.MaxUsers.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.TotalStorageLimit, plan.StorageLimitMegabytes.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.Trial, request.Trial ? "True" : "False", hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.ExpirationDatetime, expires is { } e ? Format(e) : "", hidden: true, cancellationToken);
+        if (owner.PortalUserId is { } portalUser)
+        {
+            await ConfigParameters.SetAsync(env, "saas_client.owner_portal_user_id", portalUser.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+        }
+
+        return new TenantSetUp(ownerUser.Id, await TenantUsage.CountInternalUsersAsync(env, cancellationToken));
+    }
+
+    private async Task<OwnerIdentity> ResolveOwnerAsync(OrmEnvironment portal, ProvisioningRequest request, CancellationToken cancellationToken)
+    {
+        var manager = portal.IsSuperuser || await IsManagerAsync(portal, cancellationToken);
+        var sudo = portal.Sudo();
+        if (!manager)
+        {
+            // A customer creates databases for themself only.
+            if ((request.UserId is { } u && u != portal.Uid) || (request.PartnerId is { } p && p != await PartnerOfAsync(sudo, portal.Uid, cancellationToken)))
+            {
+                throw new AccessErrorException("Only portal managers create databases for other users.");
+            }
+        }
+
+        var userId = request.UserId ?? (manager ? null : portal.Uid);
+        if (userId is { } uid)
+        {
+            var rows = await sudo["res.users"].Browse(uid).ExistsAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                throw new UserErrorException($"User {uid} does not exist on the portal.");
+            }
+
+            var user = (await rows.ReadAsync(["login", "name", "email", "partner_id"], cancellationToken))[0];
+            return new OwnerIdentity(Wire.Text(user["login"])!, Wire.Text(user["name"]) ?? Wire.Text(user["login"])!, Wire.Text(user["email"]),
+                Wire.Many2oneId(user["partner_id"]) ?? 0, uid);
+        }
+
+        if (request.PartnerId is { } partnerId)
+        {
+            var partners = await sudo["res.partner"].Browse(partnerId).ExistsAsync(cancellationToken);
+            if (partners.Count == 0)
+            {
+                throw new UserErrorException($"Partner {partnerId} does not exist on the portal.");
+            }
+
+            var partner = (await partners.ReadAsync(["name", "email"], cancellationToken))[0];
+            var email = Wire.Text(partner["email"]) ?? throw new UserErrorException("The partner has no e-mail address to serve as the owner's login.");
+            return new OwnerIdentity(email, Wire.Text(partner["name"]) ?? email, email, partnerId, null);
+        }
+
+        throw new UserErrorException("Give user_id or partner_id: the new database needs an owner.");
+    }
+
+    private static async Task<int?> PartnerOfAsync(OrmEnvironment sudo, int uid, CancellationToken cancellationToken) =>
+        Wire.Many2oneId(await sudo["res.users"].Browse(uid).GetAsync("partner_id", cancellationToken));
+
+    private static async Task<bool> IsManagerAsync(OrmEnvironment portal, CancellationToken cancellationToken) =>
+        Wire.Bool(await portal.Sudo().CallAsync("res.users", "has_group", [new List<object?> { portal.Uid }, ManagerGroup], null, cancellationToken));
+
+    private static async Task CheckPartnerLimitsAsync(OrmEnvironment portal, PlanSnapshot plan, int partnerId, bool trial, CancellationToken cancellationToken)
+    {
+        var clients = portal.Sudo()["saas_portal.client"];
+        if (plan.MaxDatabasesPerPartner > 0 && await clients.SearchCountAsync(Wire.Domain(
+                ("plan_id", "=", plan.Id), ("partner_id", "=", partnerId), ("state", "!=", "deleted")), cancellationToken) >= plan.MaxDatabasesPerPartner)
+        {
+            throw new UserErrorException($"Limit of databases for this plan is {plan.MaxDatabasesPerPartner} reached");
+        }
+
+        if (trial && plan.MaxTrialDatabasesPerPartner > 0 && await clients.SearchCountAsync(Wire.Domain(
+                ("plan_id", "=", plan.Id), ("partner_id", "=", partnerId), ("trial", "=", true), ("state", "!=", "deleted")), cancellationToken)
+            >= plan.MaxTrialDatabasesPerPartner)
+        {
+            throw new UserErrorException($"Limit of trial databases for this plan is {plan.MaxTrialDatabasesPerPartner} reached");
+        }
+    }
+
+    private static async Task<string> GenerateNameAsync(OrmEnvironment portal, PlanSnapshot plan, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(plan.DatabaseNamePattern))
+        {
+            throw new UserErrorException("Template for db name is not configured");
+        }
+
+        var current = long.TryParse(await ConfigParameters.GetAsync(portal, SequenceKey, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        await ConfigParameters.SetAsync(portal, SequenceKey, (current + 1).ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+        return DatabaseNamePattern.Expand(plan.DatabaseNamePattern, current + 1);
+    }
+
+    private static async Task<int?> DefaultServerAsync(OrmEnvironment portal, CancellationToken cancellationToken)
+    {
+        var servers = await portal.Sudo()["saas_portal.server"].SearchAsync(Wire.Domain(("state", "=", "open")), cancellationToken, limit: 1);
+        return servers.Count == 0 ? null : servers.Id;
+    }
+
+    private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private sealed record OwnerIdentity(string Login, string Name, string? Email, int PartnerId, int? PortalUserId);
+
+    private sealed record TenantSetUp(int OwnerId, int InternalUsers);
+}
+
+/// <summary>What a creation asks for, after the wire arguments were read.</summary>
+public sealed record ProvisioningRequest
+{
+    public required PlanSnapshot Plan { get; init; }
+
+    public string? DatabaseName { get; init; }
+
+    public string? ClientId { get; init; }
+
+    public int? PartnerId { get; init; }
+
+    public int? UserId { get; init; }
+
+    public bool Trial { get; init; }
+
+    public string? OwnerPassword { get; init; }
+}
+
+/// <summary>What <c>create_new_database</c> returns.</summary>
+public sealed record ProvisioningResult(int ClientRecordId, string ClientId, string Database, string State, string Url, string AuthUrl);
