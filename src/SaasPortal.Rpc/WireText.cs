@@ -53,6 +53,29 @@ internal static class WireText
         }
     }
 
+    /// <summary>
+    /// The text with every character XML 1.0 cannot carry replaced by U+FFFD. Only for messages that must always
+    /// go out (fault strings); values are refused instead, so that data is never changed silently.
+    /// </summary>
+    public static string ToXmlSafe(string text)
+    {
+        var at = IndexOfInvalidXmlChar(text);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        while (at >= 0)
+        {
+            chars[at] = '\uFFFD';
+            var next = IndexOfInvalidXmlChar(chars.AsSpan(at + 1));
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return new string(chars);
+    }
+
     /// <summary>The index of the first surrogate without its pair, or -1.</summary>
     public static int IndexOfLoneSurrogate(ReadOnlySpan<char> text)
     {

@@ -46,6 +46,19 @@ public sealed class XmlRpcWriterTests
     }
 
     [Fact]
+    public async Task Fault_text_that_XML_cannot_carry_is_replaced_so_the_fault_still_goes_out()
+    {
+        var fault = await RenderAsync((s, ct) => XmlRpcCodec.Default.WriteFaultAsync(s, 2, "bad \u0001name\uD800 😀", ct));
+        var legacy = await RenderAsync((s, ct) => XmlRpcCodec.Default.WriteFaultAsync(s, "warning -- \u001B", "", ct));
+
+        var read = await XmlRpcCodec.Default.ReadResponseAsync(new MemoryStream(Encoding.UTF8.GetBytes(fault)), TestContext.Current.CancellationToken);
+        var readLegacy = await XmlRpcCodec.Default.ReadResponseAsync(new MemoryStream(Encoding.UTF8.GetBytes(legacy)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(new XmlRpcFault(2, "bad \uFFFDname\uFFFD 😀"), read.Fault);
+        Assert.Equal(new XmlRpcFault("warning -- \uFFFD", ""), readLegacy.Fault);
+    }
+
+    [Fact]
     public void Scalars_are_written_in_the_forms_every_client_reads()
     {
         var text = Text(XmlRpcCodec.Default.EncodeResponse(new List<object?>

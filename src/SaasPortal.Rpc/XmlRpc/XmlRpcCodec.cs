@@ -38,8 +38,11 @@ public sealed class XmlRpcCodec(XmlRpcOptions options)
     public Task WriteResponseAsync(Stream output, object? value, CancellationToken cancellationToken) =>
         CopyAsync(output, buffer => XmlRpcValueWriter.WriteResponse(buffer, value, Options), cancellationToken);
 
-    /// <summary>Writes a fault response. <paramref name="faultCode"/> is an int (/xmlrpc/2) or a string (legacy routes).</summary>
-    /// <exception cref="RpcEncodingException">The code is neither int nor string, or the text holds characters XML cannot carry.</exception>
+    /// <summary>
+    /// Writes a fault response. <paramref name="faultCode"/> is an int (/xmlrpc/2) or a string (legacy routes).
+    /// Characters XML 1.0 cannot carry in the code or the text are replaced by U+FFFD: a fault always goes out.
+    /// </summary>
+    /// <exception cref="RpcEncodingException">The code is neither int nor string.</exception>
     public Task WriteFaultAsync(Stream output, object faultCode, string faultString, CancellationToken cancellationToken) =>
         CopyAsync(output, buffer => XmlRpcValueWriter.WriteFault(buffer, faultCode, faultString, Options), cancellationToken);
 

@@ -56,9 +56,10 @@ internal sealed class XmlRpcValueWriter
 
         Write(output, options, "methodResponse", w =>
         {
+            // A fault is the answer of last resort and must always be writable: text XML cannot carry is replaced.
             w._writer.WriteRaw("<fault><value><struct>");
-            w.WriteMember("faultCode", faultCode, 0);
-            w.WriteMember("faultString", faultString, 0);
+            w.WriteMember("faultCode", faultCode is string code ? WireText.ToXmlSafe(code) : faultCode, 0);
+            w.WriteMember("faultString", WireText.ToXmlSafe(faultString ?? ""), 0);
             w._writer.WriteRaw("</struct></value></fault>");
         });
     }
