@@ -17,6 +17,12 @@ public sealed record AddonDefinition
     /// <summary>Data files listed under "data", parsed, in load order.</summary>
     public required IReadOnlyList<DataFile> Data { get; init; }
 
+    /// <summary>
+    /// A digest of the manifest and every file it lists: two reads of unchanged files give the same value, so a
+    /// registry built from them can be shared, and a change on disk is noticed even when the version was not bumped.
+    /// </summary>
+    public required string ContentHash { get; init; }
+
     /// <summary>Shortcut for <see cref="AddonManifest.TechnicalName"/>.</summary>
     public string Name => Manifest.TechnicalName;
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using SaasPortal.Addons.Format;
 using SaasPortal.Orm.Schema;
 
@@ -15,13 +17,16 @@ public static class AddonReader
     {
         directory = Path.GetFullPath(directory);
         var technicalName = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar));
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var manifestText = await ReadTextAsync(technicalName, directory, ManifestReader.FileName, cancellationToken);
+        digest.AppendData(Encoding.UTF8.GetBytes(manifestText));
         var manifest = ManifestReader.Read(technicalName, manifestText);
 
         var models = new List<ModelSpec>();
         foreach (var file in manifest.Models)
         {
             var text = await ReadTextAsync(technicalName, directory, file, cancellationToken);
+            digest.AppendData(Encoding.UTF8.GetBytes(file + "\0" + text));
             foreach (var model in ModelFileReader.Read(technicalName, file, text))
             {
                 if (models.Any(m => m.Name == model.Name))
@@ -37,12 +42,20 @@ public static class AddonReader
         foreach (var file in manifest.Data)
         {
             var text = await ReadTextAsync(technicalName, directory, file, cancellationToken);
+            digest.AppendData(Encoding.UTF8.GetBytes(file + "\0" + text));
             data.Add(file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
                 ? CsvDataReader.Read(technicalName, file, text)
                 : DataFileReader.ReadXml(technicalName, file, text));
         }
 
-        return new AddonDefinition { Manifest = manifest, Directory = directory, Models = models, Data = data };
+        return new AddonDefinition
+        {
+            Manifest = manifest,
+            Directory = directory,
+            Models = models,
+            Data = data,
+            ContentHash = Convert.ToHexString(digest.GetHashAndReset())[..16],
+        };
     }
 
     private static async Task<string> ReadTextAsync(string addon, string directory, string relative, CancellationToken cancellationToken)

@@ -95,6 +95,48 @@ public sealed class DependencyResolver(AddonCatalogue catalogue)
         return order;
     }
 
+    /// <summary>
+    /// <paramref name="names"/> in dependency order (each after the ones it depends on), without adding anything:
+    /// the load order of an installed set. Names not in the catalogue are refused.
+    /// </summary>
+    public IReadOnlyList<string> Sort(IEnumerable<string> names)
+    {
+        var set = new HashSet<string>(names, StringComparer.Ordinal);
+        var order = new List<string>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string name, List<string> path)
+        {
+            if (done.Contains(name))
+            {
+                return;
+            }
+
+            if (path.Contains(name, StringComparer.Ordinal))
+            {
+                throw new AddonDependencyException(name,
+                    $"Addon '{name}' has a circular dependency: {string.Join(" -> ", path.SkipWhile(p => p != name).Append(name))}");
+            }
+
+            var addon = catalogue.Find(name) ?? throw new AddonDependencyException(name, $"Addon '{name}' is not in the catalogue");
+            path.Add(name);
+            foreach (var dependency in addon.Manifest.Depends.Where(set.Contains))
+            {
+                Visit(dependency, path);
+            }
+
+            path.RemoveAt(path.Count - 1);
+            done.Add(name);
+            order.Add(name);
+        }
+
+        foreach (var name in set.Order(StringComparer.Ordinal))
+        {
+            Visit(name, []);
+        }
+
+        return order;
+    }
+
     /// <summary>Checks that <paramref name="name"/>'s whole dependency tree exists, is installable and has no cycle.</summary>
     public void Validate(string name) => InstallOrder([name], new HashSet<string>(StringComparer.Ordinal));
 
