@@ -57,24 +57,10 @@ internal static class WireText
     /// The text with every character XML 1.0 cannot carry replaced by U+FFFD. Only for messages that must always
     /// go out (fault strings); values are refused instead, so that data is never changed silently.
     /// </summary>
-    public static string ToXmlSafe(string text)
-    {
-        var at = IndexOfInvalidXmlChar(text);
-        if (at < 0)
-        {
-            return text;
-        }
+    public static string ToXmlSafe(string text) => Replace(text, IndexOfInvalidXmlChar);
 
-        var chars = text.ToCharArray();
-        while (at >= 0)
-        {
-            chars[at] = '\uFFFD';
-            var next = IndexOfInvalidXmlChar(chars.AsSpan(at + 1));
-            at = next < 0 ? -1 : at + 1 + next;
-        }
-
-        return new string(chars);
-    }
+    /// <summary>The text with every unpaired surrogate replaced by U+FFFD (for error texts that must always go out).</summary>
+    public static string ToUnicodeSafe(string text) => Replace(text, IndexOfLoneSurrogate);
 
     /// <summary>The index of the first surrogate without its pair, or -1.</summary>
     public static int IndexOfLoneSurrogate(ReadOnlySpan<char> text)
@@ -120,4 +106,25 @@ internal static class WireText
     }
 
     public static string Describe(char c) => $"U+{(int)c:X4}";
+
+    private static string Replace(string text, Finder find)
+    {
+        var at = find(text);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        while (at >= 0)
+        {
+            chars[at] = '\uFFFD';
+            var next = find(chars.AsSpan(at + 1));
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return new string(chars);
+    }
+
+    private delegate int Finder(ReadOnlySpan<char> text);
 }

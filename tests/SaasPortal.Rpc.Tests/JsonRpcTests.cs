@@ -108,6 +108,19 @@ public sealed class JsonRpcTests
     }
 
     [Fact]
+    public void Error_text_with_an_unpaired_surrogate_is_repaired_so_the_error_still_goes_out()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        JsonRpcCodec.Default.WriteError(buffer, 1, JsonRpcError.ServerError("odoo.exceptions.UserError", "bad \uD800 name 😀"));
+
+        var error = JsonRpcCodec.Default.ReadResponse(buffer.WrittenSpan).Error!;
+        Assert.Equal("bad \uFFFD name 😀", error.Data.Message);
+        Assert.Equal(["bad \uFFFD name 😀"], error.Data.Arguments);
+        Assert.Equal("odoo.exceptions.UserError: bad \uFFFD name 😀", error.Data.Debug);
+    }
+
+    [Fact]
     public void Session_expired_error_has_code_100()
     {
         var buffer = new ArrayBufferWriter<byte>();

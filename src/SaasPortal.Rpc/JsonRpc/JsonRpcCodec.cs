@@ -94,7 +94,10 @@ public sealed class JsonRpcCodec(JsonRpcOptions options)
             WriteValue(writer, result);
         });
 
-    /// <summary>Writes <c>{"jsonrpc":"2.0","id":…,"error":{"code":…,"message":…,"data":{…}}}</c>.</summary>
+    /// <summary>
+    /// Writes <c>{"jsonrpc":"2.0","id":…,"error":{"code":…,"message":…,"data":{…}}}</c>. Unpaired surrogates in the
+    /// error's texts are replaced by U+FFFD, so an error can always be written.
+    /// </summary>
     public void WriteError(IBufferWriter<byte> output, object? id, JsonRpcError error)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -102,13 +105,14 @@ public sealed class JsonRpcCodec(JsonRpcOptions options)
         {
             writer.WriteStartObject("error");
             writer.WriteNumber("code", error.Code);
-            writer.WriteString("message", error.Message);
+            // An error is the answer of last resort: unpaired surrogates in its text become U+FFFD instead of failing it.
+            writer.WriteString("message", WireText.ToUnicodeSafe(error.Message));
             writer.WriteStartObject("data");
-            writer.WriteString("name", error.Data.Name);
-            writer.WriteString("debug", error.Data.Debug);
-            writer.WriteString("message", error.Data.Message);
+            writer.WriteString("name", WireText.ToUnicodeSafe(error.Data.Name));
+            writer.WriteString("debug", WireText.ToUnicodeSafe(error.Data.Debug));
+            writer.WriteString("message", WireText.ToUnicodeSafe(error.Data.Message));
             writer.WritePropertyName("arguments");
-            WriteValue(writer, error.Data.Arguments);
+            WriteValue(writer, error.Data.Arguments.Select(a => a is string text ? WireText.ToUnicodeSafe(text) : a));
             writer.WritePropertyName("context");
             WriteValue(writer, error.Data.Context);
             writer.WriteEndObject();
