@@ -20,7 +20,8 @@ public sealed class Field
         var computedOrRelated = spec.Compute is not null || spec.Related is not null;
         IsStored = spec.Type switch
         {
-            FieldType.One2many => false,
+            // A one2many stores nothing itself but is as searchable and readable as a stored field, through its inverse.
+            FieldType.One2many => !computedOrRelated,
             _ when computedOrRelated => spec.Store == true,
             _ => spec.Store ?? true,
         };
