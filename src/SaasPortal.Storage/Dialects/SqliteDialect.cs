@@ -126,11 +126,13 @@ public sealed class SqliteDialect : SqlDialect
         }
 
         // Extended codes: 2067 UNIQUE, 1555 PRIMARY KEY, 787 FOREIGN KEY, 1299 NOT NULL, 275 CHECK.
+        // ON DELETE RESTRICT reports through a trigger code (1811), so the message decides for foreign keys.
         var kind = e.SqliteExtendedErrorCode switch
         {
             2067 or 1555 => ConstraintKind.Unique,
             787 => ConstraintKind.ForeignKey,
             1299 => ConstraintKind.NotNull,
+            _ when e.Message.Contains("FOREIGN KEY constraint failed", StringComparison.Ordinal) => ConstraintKind.ForeignKey,
             _ => ConstraintKind.Check,
         };
         // "UNIQUE constraint failed: res_users.login, res_users.company_id" names table and columns.
