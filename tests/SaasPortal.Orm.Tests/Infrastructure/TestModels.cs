@@ -117,6 +117,14 @@ public static class TestModels
             return true;
         });
         table.Register("test.record", "_private_helper", _ => Task.FromResult<object?>(true));
+        // Read-modify-write inside one call: concurrent calls must not lose increments.
+        table.Register("test.record", "increment", async call =>
+        {
+            var record = call.Records.Browse(Values.ToIds(call.Args[0]));
+            var value = (int)(await record.GetAsync("sequence", call.CancellationToken))!;
+            await record.WriteAsync(new Dictionary<string, object?> { ["sequence"] = value + 1 }, call.CancellationToken);
+            return value + 1;
+        });
         return table;
     }
 
