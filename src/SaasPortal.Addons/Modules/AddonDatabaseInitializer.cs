@@ -16,7 +16,7 @@ public sealed class AddonDatabaseInitializer(ModuleSystem modules, OrmService or
 {
     /// <inheritdoc />
     public Task InitializeAsync(DatabaseInitialization request, CancellationToken cancellationToken) =>
-        InitializeAsync(request, [], cancellationToken);
+        InitializeAsync(request, request.Modules, cancellationToken);
 
     /// <summary>Initialises the database and installs <paramref name="addons"/> (with dependencies) besides base.</summary>
     public async Task InitializeAsync(DatabaseInitialization request, IReadOnlyCollection<string> addons, CancellationToken cancellationToken)

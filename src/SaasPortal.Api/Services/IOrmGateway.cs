@@ -20,4 +20,7 @@ public interface IOrmGateway
     /// </summary>
     Task<object?> ExecuteKwAsSessionUserAsync(string database, int uid, string model, string method,
         IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken);
+
+    /// <summary>Drops what the ORM remembers of a database (cached credentials) after it was dropped, renamed or restored.</summary>
+    void ForgetDatabase(string database);
 }

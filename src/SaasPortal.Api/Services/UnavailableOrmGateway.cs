@@ -15,4 +15,8 @@ internal sealed class UnavailableOrmGateway : IOrmGateway
     public Task<object?> ExecuteKwAsSessionUserAsync(string database, int uid, string model, string method,
         IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken) =>
         throw ServiceException.Application(Message);
+
+    public void ForgetDatabase(string database)
+    {
+    }
 }

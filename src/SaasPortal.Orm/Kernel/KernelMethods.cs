@@ -27,6 +27,7 @@ internal static class KernelMethods
             .Register("res.groups", "write", WriteGroupAsync)
             .Register("res.company", "create", CreateCompanyAsync)
             .Register("res.partner", "name_get", PartnerNameGetAsync)
+            .Register("ir.model.data", "xmlid_to_res_id", XmlIdToResIdAsync)
             .Register("ir.model", "create", RefuseGeneratedAsync)
             .Register("ir.model", "write", RefuseGeneratedAsync)
             .Register("ir.model", "unlink", RefuseGeneratedAsync)
@@ -43,6 +44,23 @@ internal static class KernelMethods
             .RegisterDefault("res.partner", "company_id", (_, _) => Task.FromResult<object?>(false));
         ConfigParameters.Register(table);
         Attachments.Register(table);
+    }
+
+    /// <summary>Odoo 8's <c>ir.model.data.xmlid_to_res_id(xmlid, raise_if_not_found=False)</c>: the record id, or False.</summary>
+    private static async Task<object?> XmlIdToResIdAsync(MethodCall call)
+    {
+        var a = call.Bind(Required("xmlid"), Optional("raise_if_not_found", false));
+        if (a[0] is not string xmlId || !xmlId.Contains('.', StringComparison.Ordinal))
+        {
+            throw new ValueErrorException("xmlid_to_res_id expects an external id of the form 'module.name'.");
+        }
+
+        if (await call.Env.RefAsync(xmlId, call.CancellationToken) is { } id)
+        {
+            return id;
+        }
+
+        return Values.IsTruthy(a[1]) ? throw new ValueErrorException($"External ID not found in the system: {xmlId}") : false;
     }
 
     private static async Task<object?> CreateUserAsync(MethodCall call)

@@ -50,12 +50,15 @@ internal static class ServerHost
             DataDirectory = settings.DataDirectory,
             MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
         }, masterPassword);
+        builder.Services.AddSaasPortalModelLayer(settings);
         builder.Services.AddSingleton(new PortalDatabaseSettings
         {
             Name = settings.PortalDatabase,
             AdminPassword = settings.AdminPassword,
+            Modules = ["portal", "auth_signup", "saas_portal"],
         });
         builder.Services.AddHostedService<PortalDatabaseStartup>();
+        builder.Services.AddPortalBootstrap();
 
         await using var app = builder.Build();
         app.MapSaasPortalEdge();

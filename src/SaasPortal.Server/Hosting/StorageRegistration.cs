@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SaasPortal.Addons.Modules;
 using SaasPortal.Storage;
 using SaasPortal.Storage.Databases;
 using SaasPortal.Storage.Dialects;
@@ -23,14 +24,19 @@ internal static class StorageRegistration
             _ => new SqliteDatabaseServer(storage, SqliteDialect.Instance),
         });
         services.AddSingleton<DatabaseManager>();
-        // Until the module system provides its initializer, a created database stays empty.
-        services.AddSingleton<IDatabaseInitializer, EmptyDatabaseInitializer>();
+        // The module system's initializer needs the ORM, whose behaviours need the database manager: resolve it on first use.
+        services.AddSingleton<IDatabaseInitializer>(sp => new DeferredDatabaseInitializer(sp.GetRequiredService<AddonDatabaseInitializer>));
+        services.AddSingleton<AddonDatabaseInitializer>();
         return services;
     }
 }
 
-/// <summary>Leaves a new database empty: the stand-in until the module system installs <c>base</c>.</summary>
-internal sealed class EmptyDatabaseInitializer : IDatabaseInitializer
+/// <summary>The module system's initializer, resolved when a database is first created.</summary>
+internal sealed class DeferredDatabaseInitializer(Func<IDatabaseInitializer> initializer) : IDatabaseInitializer
 {
-    public Task InitializeAsync(DatabaseInitialization request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task InitializeAsync(DatabaseInitialization request, CancellationToken cancellationToken) =>
+        initializer().InitializeAsync(request, cancellationToken);
+
+    public Task ResetIdentityAsync(string name, CancellationToken cancellationToken) =>
+        initializer().ResetIdentityAsync(name, cancellationToken);
 }
