@@ -7,7 +7,7 @@ namespace SaasPortal.Api.Services;
 /// Odoo's <c>db</c> service: the database manager. Mutating methods take the master password as their first
 /// argument and check it before anything else; a wrong one is fault 3 "Access Denied".
 /// </summary>
-public sealed class DbService(DatabaseManager databases, MasterPassword masterPassword, ILogger<DbService> logger) : IRpcService
+public sealed class DbService(DatabaseManager databases, MasterPassword masterPassword, IOrmGateway orm, ILogger<DbService> logger) : IRpcService
 {
     private static readonly List<object?> Languages =
     [
@@ -111,6 +111,7 @@ public sealed class DbService(DatabaseManager databases, MasterPassword masterPa
                 a.AtMost(2);
                 var name = a.String(1, "db_name");
                 var dropped = await databases.DropAsync(name, cancellationToken);
+                orm.ForgetDatabase(name);
                 if (dropped)
                 {
                     logger.LogInformation("Database {Database} dropped", name);
@@ -125,6 +126,8 @@ public sealed class DbService(DatabaseManager databases, MasterPassword masterPa
                 var source = ValidName(a.String(1, "old_name"));
                 var target = ValidName(a.String(2, "new_name"));
                 await databases.RenameAsync(source, target, cancellationToken);
+                orm.ForgetDatabase(source);
+                orm.ForgetDatabase(target);
                 logger.LogInformation("Database {Source} renamed to {Target}", source, target);
                 return true;
             }
@@ -171,6 +174,7 @@ public sealed class DbService(DatabaseManager databases, MasterPassword masterPa
                 };
                 using var archive = new MemoryStream(data, writable: false);
                 await databases.RestoreAsync(name, archive, a.OptionalBool(3), cancellationToken);
+                orm.ForgetDatabase(name);
                 logger.LogInformation("Database {Database} restored", name);
                 return true;
             }
