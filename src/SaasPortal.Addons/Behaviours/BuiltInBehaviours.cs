@@ -1,5 +1,3 @@
-using SaasPortal.Addons.BuiltIn;
-
 namespace SaasPortal.Addons.Behaviours;
 
 /// <summary>The C# behaviours of the built-in catalogue, in one list (see <see cref="IAddonBehaviour"/> for why a list).</summary>
