@@ -111,13 +111,7 @@ internal static class ReadGroup
             {
                 var aggregate = aggregates[i];
                 var raw = row[groups.Count + 1 + i];
-                item[aggregate.Key] = aggregate.Function is "count" or "count_distinct"
-                    ? Convert.ToInt32(raw ?? 0, CultureInfo.InvariantCulture)
-                    : aggregate.Function is "bool_and" or "bool_or"
-                        ? raw is not null && Convert.ToInt64(raw is bool b ? (b ? 1 : 0) : raw, CultureInfo.InvariantCulture) != 0
-                        : aggregate.Field.Type == FieldType.Integer && aggregate.Function != "avg"
-                            ? (raw is null ? 0 : Convert.ToInt64(raw, CultureInfo.InvariantCulture) is var l && l is >= int.MinValue and <= int.MaxValue ? (int)l : Convert.ToInt64(raw, CultureInfo.InvariantCulture))
-                            : raw is null ? 0.0 : Convert.ToDouble(raw, CultureInfo.InvariantCulture);
+                item[aggregate.Key] = AggregateValue(aggregate, raw);
             }
 
             item["__domain"] = DomainList(a[0]).Concat(groupDomain).ToList();
@@ -133,6 +127,25 @@ internal static class ReadGroup
         }
 
         return result;
+    }
+
+    private static object AggregateValue(AggregateSpec aggregate, object? raw)
+    {
+        switch (aggregate.Function)
+        {
+            case "count" or "count_distinct":
+                return Convert.ToInt32(raw ?? 0, CultureInfo.InvariantCulture);
+            case "bool_and" or "bool_or":
+                return raw is bool b ? b : raw is not null && Convert.ToInt64(raw, CultureInfo.InvariantCulture) != 0;
+        }
+
+        if (aggregate.Field.Type == FieldType.Integer && aggregate.Function != "avg")
+        {
+            var total = raw is null ? 0L : Convert.ToInt64(raw, CultureInfo.InvariantCulture);
+            return total is >= int.MinValue and <= int.MaxValue ? (object)(int)total : total;
+        }
+
+        return raw is null ? 0.0 : Convert.ToDouble(raw, CultureInfo.InvariantCulture);
     }
 
     private static GroupSpec ParseGroup(Model model, string text)
