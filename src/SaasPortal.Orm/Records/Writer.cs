@@ -258,11 +258,6 @@ internal static class Writer
                 continue;
             }
 
-            if (field.Spec.Readonly && !env.IsSuperuser)
-            {
-                throw new AccessErrorException($"The field '{field.Label}' ({model.Name}.{field.Name}) is read-only.");
-            }
-
             if (!env.IsSuperuser && !await env.Access.CanSeeAsync(env, field, cancellationToken))
             {
                 throw new AccessErrorException(

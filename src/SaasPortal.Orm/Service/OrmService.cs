@@ -109,6 +109,11 @@ public sealed class OrmService
         var result = await RunAsync(database, uid, write, async env =>
         {
             await EnsureUserAsync(env, expectedHash, cancellationToken);
+            if (!env.IsSuperuser)
+            {
+                ClientValues.CheckWritable(registry, modelInfo, method, args, kwargs);
+            }
+
             foreach (var guard in registry.CallGuards)
             {
                 await guard(env, model, method, cancellationToken);
