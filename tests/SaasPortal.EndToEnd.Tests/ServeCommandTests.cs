@@ -18,6 +18,7 @@ public sealed class ServeCommandTests
     [InlineData("--portal-db Bad/Name", "--portal-db")]
     [InlineData("--max-request-body-size -5", "--max-request-body-size")]
     [InlineData("--urls ftp://localhost:21", "--urls")]
+    [InlineData("--addons-path /nonexistent/addons", "--addons-path")]
     [InlineData("--urls http://0.0.0.0:18069", "default admin password")]
     [InlineData("--urls http://*:18069", "default admin password")]
     public async Task Bad_options_give_one_clear_error_line_and_a_non_zero_exit(string arguments, string mentioned)
@@ -123,6 +124,43 @@ public sealed class ServeCommandTests
         finally
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Addons_in_an_addons_path_folder_are_listed_and_installable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = Directory.CreateTempSubdirectory("saasportal-addons-").FullName;
+        var dataDirectory = Path.Combine(root, "data");
+        var addons = Path.Combine(root, "addons");
+        Directory.CreateDirectory(Path.Combine(addons, "x_notes"));
+        await File.WriteAllTextAsync(Path.Combine(addons, "x_notes", "__manifest__.json"),
+            """{ "name": "Operator Notes", "version": "1.0", "summary": "An operator's own addon", "depends": ["base"] }""", ct);
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(dataDirectory, ["--addons-path", addons], ct);
+            using var client = new JsonRpcClient(server.Url);
+            var db = "addons-" + Guid.NewGuid().ToString("N")[..6];
+            await client.CallAsync("db", "create_database", [server.ReadMasterPassword(), db, false, "en_US", "pw"], ct);
+
+            var found = await client.CallAsync("object", "execute_kw",
+                [db, 1, "pw", "ir.module.module", "search_read", new object[] { new object[] { new object[] { "name", "=", "x_notes" } } },
+                 new Dictionary<string, object> { ["fields"] = new[] { "state", "summary" } }], ct);
+            var module = Assert.Single(found.EnumerateArray());
+            Assert.Equal("uninstalled", module.GetProperty("state").GetString());
+            Assert.Equal("An operator's own addon", module.GetProperty("summary").GetString());
+
+            await client.CallAsync("object", "execute_kw",
+                [db, 1, "pw", "ir.module.module", "button_immediate_install", new object[] { new[] { module.GetProperty("id").GetInt32() } }], ct);
+            var state = await client.CallAsync("object", "execute_kw",
+                [db, 1, "pw", "ir.module.module", "read", new object[] { new[] { module.GetProperty("id").GetInt32() } },
+                 new Dictionary<string, object> { ["fields"] = new[] { "state" } }], ct);
+            Assert.Equal("installed", state[0].GetProperty("state").GetString());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
         }
     }
 

@@ -93,4 +93,62 @@ public sealed class WebSessionTests(SqliteServerFixture fixture)
         Assert.StartsWith("session_id=;", setCookie, StringComparison.Ordinal);
         Assert.Contains("expires=Thu, 01 Jan 1970", setCookie, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Authenticate_sets_a_signed_cookie_that_runs_call_kw_as_the_user_until_destroy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = new JsonRpcClient(fixture.Url);
+        var db = fixture.NewDatabaseName("web");
+        await client.CallAsync("db", "create_database", [fixture.MasterPassword, db, false, "en_US", "web-secret"], ct);
+
+        var info = await client.PostAsync("/web/session/authenticate", new { db, login = "admin", password = "web-secret" }, ct);
+        Assert.Equal(1, info.GetProperty("uid").GetInt32());
+        Assert.Equal(db, info.GetProperty("db").GetString());
+        Assert.Equal("admin", info.GetProperty("username").GetString());
+        Assert.Equal("en_US", info.GetProperty("user_context").GetProperty("lang").GetString());
+        var cookie = Assert.Single(client.Cookies.GetCookies(new Uri(fixture.Url)));
+        Assert.Equal("session_id", cookie.Name);
+        Assert.True(cookie.HttpOnly);
+        Assert.DoesNotContain("web-secret", cookie.Value, StringComparison.Ordinal);
+
+        var again = await client.PostAsync("/web/session/get_session_info", new { }, ct);
+        Assert.Equal(1, again.GetProperty("uid").GetInt32());
+
+        var created = await client.PostAsync("/web/dataset/call_kw/res.partner/create",
+            new { model = "res.partner", method = "create", args = new object[] { new { name = "From the web" } }, kwargs = new { } }, ct);
+        var rows = await client.PostAsync("/web/dataset/call_kw",
+            new { model = "res.partner", method = "read", args = new object[] { new[] { created.GetInt32() } }, kwargs = new { fields = new[] { "name" } } }, ct);
+        Assert.Equal("From the web", rows[0].GetProperty("name").GetString());
+
+        await client.PostAsync("/web/session/destroy", new { }, ct);
+        var expired = await Assert.ThrowsAsync<JsonRpcError>(() => client.PostAsync("/web/session/get_session_info", new { }, ct));
+        Assert.Equal(100, expired.Code);
+        await client.CallAsync("db", "drop", [fixture.MasterPassword, db], ct);
+    }
+
+    [Fact]
+    public async Task A_session_from_one_node_is_accepted_by_another_sharing_the_data_directory()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var first = new JsonRpcClient(fixture.Url);
+        var db = fixture.NewDatabaseName("nodes");
+        await first.CallAsync("db", "create_database", [fixture.MasterPassword, db, false, "en_US", "node-secret"], ct);
+        await first.PostAsync("/web/session/authenticate", new { db, login = "admin", password = "node-secret" }, ct);
+        var cookie = Assert.Single(first.Cookies.GetCookies(new Uri(fixture.Url)));
+
+        // A second node: its own process on the same data directory (same keys, same databases).
+        var arguments = fixture.Backend == Storage.DatabaseBackend.Postgres
+            ? new[] { "--portal-db", fixture.PortalDatabase, "--db-backend", "postgres", "--pg", await TestPostgres.ConnectionStringAsync(ct) }
+            : new[] { "--portal-db", fixture.PortalDatabase };
+        await using var secondNode = await ServerProcess.StartAsync(fixture.Server.DataDirectory, arguments, ct);
+        using var second = new JsonRpcClient(secondNode.Url);
+        second.Cookies.Add(new Uri(secondNode.Url), new System.Net.Cookie(cookie.Name, cookie.Value));
+
+        var info = await second.PostAsync("/web/session/get_session_info", new { }, ct);
+
+        Assert.Equal(db, info.GetProperty("db").GetString());
+        Assert.Equal(1, info.GetProperty("uid").GetInt32());
+        await first.CallAsync("db", "drop", [fixture.MasterPassword, db], ct);
+    }
 }

@@ -21,6 +21,7 @@ internal static class ServeCommand
             (new Option<string>("--pg") { Description = "Npgsql connection string of the PostgreSQL server (with --db-backend postgres)." }, ServeSettings.Keys.Pg),
             (new Option<string>("--portal-db") { Description = "Name of the portal database (default portal)." }, ServeSettings.Keys.PortalDb),
             (new Option<string>("--max-request-body-size") { Description = "Largest request body in bytes (default 67108864)." }, ServeSettings.Keys.MaxRequestBodySize),
+            (new Option<string>("--addons-path") { Description = "Extra addon folders, separated by ';' or ',', searched after the built-in addons." }, ServeSettings.Keys.AddonsPath),
         };
 
         var command = new Command("serve", "Run the HTTP server (XML-RPC, JSON-RPC and web-session routes).");

@@ -27,7 +27,7 @@ internal static class ModelLayerRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new OrmSettings { DataDirectory = settings.DataDirectory });
-        services.AddSingleton(new AddonPaths());
+        services.AddSingleton(new AddonPaths { Extra = settings.AddonsPaths });
         services.AddSingleton<Func<OrmService>>(sp => sp.GetRequiredService<OrmService>);
         services.AddSingleton<Func<ModuleSystem>>(sp => sp.GetRequiredService<ModuleSystem>);
 

@@ -25,6 +25,7 @@ internal sealed record ServeSettings
         public const string Pg = "Pg";
         public const string PortalDb = "PortalDb";
         public const string MaxRequestBodySize = "MaxRequestBodySize";
+        public const string AddonsPath = "AddonsPath";
     }
 
     public required IReadOnlyList<string> Urls { get; init; }
@@ -42,6 +43,9 @@ internal sealed record ServeSettings
     public required string PortalDatabase { get; init; }
 
     public required long MaxRequestBodyBytes { get; init; }
+
+    /// <summary>Operator addon folders, searched after the built-in catalogue.</summary>
+    public IReadOnlyList<string> AddonsPaths { get; init; } = [];
 
     /// <summary>Reads and checks the settings; a problem is a <see cref="SettingsException"/> with one line to show.</summary>
     public static ServeSettings Read(IConfiguration configuration)
@@ -103,6 +107,15 @@ internal sealed record ServeSettings
             throw new SettingsException($"--max-request-body-size: '{text}' is not a positive number of bytes.");
         }
 
+        var addonsPaths = (Get(Keys.AddonsPath) ?? "")
+            .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Path.GetFullPath)
+            .ToList();
+        if (addonsPaths.FirstOrDefault(p => !Directory.Exists(p)) is { } missing)
+        {
+            throw new SettingsException($"--addons-path: '{missing}' is not a directory.");
+        }
+
         var settings = new ServeSettings
         {
             Urls = urls,
@@ -113,6 +126,7 @@ internal sealed record ServeSettings
             PostgresConnectionString = pg,
             PortalDatabase = portal,
             MaxRequestBodyBytes = maxBody,
+            AddonsPaths = addonsPaths,
         };
 
         if (string.Equals(settings.AdminPassword, DefaultAdminPassword, StringComparison.Ordinal)
