@@ -39,3 +39,6 @@ public abstract class InitializationTests(AddonsFixture fixture)
 
 [Collection("sqlite")]
 public sealed class SqliteInitializationTests(SqliteAddonsFixture fixture) : InitializationTests(fixture), IClassFixture<SqliteAddonsFixture>;
+
+[Collection("postgres")]
+public sealed class PostgresInitializationTests(PostgresAddonsFixture fixture) : InitializationTests(fixture), IClassFixture<PostgresAddonsFixture>;
