@@ -123,7 +123,7 @@ public sealed partial class ModelRegistry
         }
 
         var missing = models.SelectMany(m => m.Fields)
-            .Where(f => f.Spec.Compute is { } c && !table.Computes.ContainsKey(c))
+            .Where(f => !f.IsMagic && f.Spec.Compute is { } c && !table.Computes.ContainsKey(c))
             .Select(f => f.Spec.Compute!)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
@@ -273,7 +273,16 @@ public sealed partial class ModelRegistry
 
         var model = new Model(name, merged.Description ?? name, fields, merged.Constraints, merged.Modules, recName, parentName, []);
         // The default order is parsed against the finished model; related fields are resolved on first use.
-        var defaultOrder = OrderParser.Parse(model, merged.Order ?? "id", n => n == name ? model : null);
+        IReadOnlyList<OrderTerm> defaultOrder;
+        try
+        {
+            defaultOrder = OrderParser.Parse(model, merged.Order ?? "id", n => n == name ? model : null);
+        }
+        catch (ValueErrorException e)
+        {
+            throw new ModelDefinitionException($"Module '{merged.Modules[^1]}', model '{name}': {e.Message}");
+        }
+
         return new Model(name, merged.Description ?? name, fields, merged.Constraints, merged.Modules, recName, parentName, defaultOrder);
     }
 
