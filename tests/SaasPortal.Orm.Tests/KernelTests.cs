@@ -140,6 +140,29 @@ public abstract class KernelTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task Users_change_their_own_preferences_and_password_without_write_access_to_users()
+    {
+        Assert.Equal(true, await Demo("res.users", "write", L(Users.Demo), D(("signature", "<p>Demo</p>"), ("tz", "Europe/Brussels"))));
+        Assert.Equal("Europe/Brussels", (await ReadOne("res.users", Users.Demo, "tz"))["tz"]);
+        var context = (Dictionary<string, object?>)(await Demo("res.users", "context_get"))!;
+        Assert.Equal("Europe/Brussels", context["tz"]);
+        Assert.Equal("en_US", context["lang"]);
+        Assert.Equal(Users.Demo, context["uid"]);
+        await Assert.ThrowsAsync<AccessErrorException>(() => Demo("res.users", "write", L(Users.Demo), D(("login", "hijack"))));
+        await Assert.ThrowsAsync<AccessErrorException>(() => Demo("res.users", "write", L(Users.Portal), D(("signature", "x"))));
+    }
+
+    [Fact]
+    public async Task Xml_ids_resolve_over_RPC()
+    {
+        var group = Users.Groups["group_user"];
+        Assert.Equal(group, await Admin("ir.model.data", "xmlid_to_res_id", "base.group_user"));
+        Assert.Equal(false, await Admin("ir.model.data", "xmlid_to_res_id", "base.nothing"));
+        Assert.Equal(L("res.groups", group), await Admin("ir.model.data", "get_object_reference", "base", "group_user"));
+        await Assert.ThrowsAsync<ValueErrorException>(() => Admin("ir.model.data", "get_object_reference", "base", "nothing"));
+    }
+
+    [Fact]
     public async Task Deleting_a_record_removes_its_xml_ids()
     {
         var tag = (int)(await Admin("test.tag", "create", D(("name", Unique("x")))))!;

@@ -23,6 +23,9 @@ internal static class KernelMethods
             .Register("res.users", "has_group", HasGroupAsync)
             .Register("res.users", "change_password", ChangePasswordAsync)
             .Register("res.users", "copy", CopyUserAsync)
+            .Register("res.users", "context_get", ContextGetAsync)
+            .Register("ir.model.data", "get_object_reference", GetObjectReferenceAsync)
+            .Register("ir.model.data", "check_object_reference", GetObjectReferenceAsync)
             .Register("res.groups", "create", CreateGroupAsync)
             .Register("res.groups", "write", WriteGroupAsync)
             .Register("res.company", "create", CreateCompanyAsync)
@@ -109,11 +112,20 @@ internal static class KernelMethods
         return created;
     }
 
+    /// <summary>What users may change on their own record without write access to users (Odoo's SELF_WRITEABLE_FIELDS).</summary>
+    private static readonly HashSet<string> SelfWriteable = new(["password", "signature", "email", "name", "lang", "tz"], StringComparer.Ordinal);
+
     private static async Task<object?> WriteUserAsync(MethodCall call)
     {
         var a = call.Bind(Required("ids"), Required("vals"));
         var ids = Values.ToIds(a[0]);
         var vals = new Dictionary<string, object?>(BuiltinMethods.Dict(a[1], "write"), StringComparer.Ordinal);
+        if (!call.Env.IsSuperuser && ids.Count > 0 && ids.All(id => id == call.Env.Uid) && vals.Keys.All(SelfWriteable.Contains))
+        {
+            // Preferences: a user edits their own record as the system would.
+            return await call.Env.Sudo().CallAsync("res.users", "write", [a[0], vals], null, call.CancellationToken);
+        }
+
         var password = TakePassword(vals);
         if (password is not null && !call.Env.IsSuperuser && ids.Any(id => id != call.Env.Uid))
         {
@@ -159,6 +171,40 @@ internal static class KernelMethods
         }
 
         return await call.SuperAsync([a[0], defaults]);
+    }
+
+    /// <summary>context_get(): the user's language and time zone, which clients such as OdooRPC fetch after login.</summary>
+    private static async Task<object?> ContextGetAsync(MethodCall call)
+    {
+        call.Bind();
+        var rows = await call.Env.Sudo()["res.users"].Browse(call.Env.Uid).ReadAsync(["lang", "tz"], call.CancellationToken);
+        var row = rows.Count == 1 ? rows[0] : new Dictionary<string, object?>();
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["lang"] = row.GetValueOrDefault("lang") is string { Length: > 0 } lang ? lang : "en_US",
+            ["tz"] = row.GetValueOrDefault("tz") ?? false,
+            ["uid"] = call.Env.Uid,
+        };
+    }
+
+    /// <summary>get_object_reference(module, xml_id) → [model, res_id]; a ValueError when it does not exist.</summary>
+    private static async Task<object?> GetObjectReferenceAsync(MethodCall call)
+    {
+        var a = call.Bind(Required("module"), Required("xml_id"));
+        if (a[0] is not string module || a[1] is not string name)
+        {
+            throw new ValueErrorException("get_object_reference() takes a module and a name");
+        }
+
+        var rows = await call.Env.Sudo()["ir.model.data"].SearchAsync(
+            new List<object?> { new List<object?> { "module", "=", module }, new List<object?> { "name", "=", name } }, call.CancellationToken, limit: 1);
+        if (rows.Count == 0)
+        {
+            throw new ValueErrorException($"External ID not found in the system: {module}.{name}");
+        }
+
+        var row = (await rows.ReadAsync(["model", "res_id"], call.CancellationToken))[0];
+        return new List<object?> { row["model"], row["res_id"] };
     }
 
     private static string? TakePassword(Dictionary<string, object?> vals)
