@@ -1,4 +1,16 @@
 using BenchmarkDotNet.Running;
 
 // Every benchmark class in this assembly is reachable; pick with --filter (e.g. '*Codec*') and a job (e.g. --job short).
+// Load benchmarks against the real server over HTTP have their own verbs; everything else is BenchmarkDotNet.
+if (args is ["orm-http", ..])
+{
+    return await SaasPortal.Bench.Http.OrmHttpBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
+if (args is ["provisioning", ..])
+{
+    return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
