@@ -105,6 +105,34 @@ public abstract class KernelTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task Binary_fields_are_kept_as_attachments_in_the_file_store()
+    {
+        var content = "binary field content"u8.ToArray();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        var id = await CreateRecord(("data", Convert.ToBase64String(content)));
+        Assert.Equal(Convert.ToBase64String(content), (await ReadOne("test.record", id, "data"))["data"]);
+        Assert.True(File.Exists(Path.Combine(Fixture.Databases.DataDirectory, "filestore", Fixture.Database, sha[..2], sha)));
+        var columns = await AsAdminAsync(env => env.Transaction.Dialect.ColumnsAsync(env.Transaction.Connection, env.Transaction.Transaction!, "test_record", Ct));
+        Assert.DoesNotContain("data", columns);
+
+        var attachment = Ids(await Admin("ir.attachment", "search", L(L("res_model", "=", "test.record"), L("res_id", "=", id), L("res_field", "=", "data"))));
+        Assert.Single(attachment);
+        Assert.DoesNotContain(attachment[0], Ids(await Admin("ir.attachment", "search", L(L("res_model", "=", "test.record"), L("res_id", "=", id)))));
+
+        await Admin("test.record", "write", L(id), D(("data", Convert.ToBase64String("other"u8.ToArray()))));
+        Assert.Equal(Convert.ToBase64String("other"u8.ToArray()), (await ReadOne("test.record", id, "data"))["data"]);
+        var copy = (int)(await Admin("test.record", "copy", id))!;
+        Assert.Equal(Convert.ToBase64String("other"u8.ToArray()), (await ReadOne("test.record", copy, "data"))["data"]);
+
+        await Admin("test.record", "write", L(id), D(("data", false)));
+        Assert.Equal(false, (await ReadOne("test.record", id, "data"))["data"]);
+        Assert.Equal(L(), await Admin("ir.attachment", "exists", attachment));
+
+        await Admin("test.record", "unlink", L(copy));
+        Assert.Equal(0, await Admin("ir.attachment", "search_count", L(L("res_model", "=", "test.record"), L("res_id", "=", copy), L("res_field", "!=", false))));
+    }
+
+    [Fact]
     public async Task Ir_model_lists_the_registry_with_xml_ids_and_refuses_changes()
     {
         var models = (List<object?>)(await Admin("ir.model", "search_read", L(L("model", "=", "test.record")), L("name", "modules", "field_id")))!;

@@ -21,6 +21,9 @@ internal static class Attachments
     public static void Register(MethodTable table) =>
         table.Register(Model, "create", CreateAsync)
             .Register(Model, "write", WriteAsync)
+            .Register(Model, "search", HideFieldAttachmentsAsync)
+            .Register(Model, "search_count", HideFieldAttachmentsAsync)
+            .Register(Model, "search_read", HideFieldAttachmentsAsync)
             .RegisterCompute("ir.attachment.datas", ComputeDatasAsync);
 
     private static async Task<object?> CreateAsync(MethodCall call)
@@ -48,6 +51,36 @@ internal static class Attachments
         var vals = new Dictionary<string, object?>(BuiltinMethods.Dict(a[1], "write"), StringComparer.Ordinal);
         await StoreAsync(call.Env, vals, call.CancellationToken);
         return await call.SuperAsync([a[0], vals]);
+    }
+
+    /// <summary>
+    /// Attachments holding binary fields' values belong to those fields: searches leave them out unless the domain
+    /// names res_field or id, as Odoo's do.
+    /// </summary>
+    private static Task<object?> HideFieldAttachmentsAsync(MethodCall call)
+    {
+        var args = call.Args.ToList();
+        var kwargs = call.Kwargs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        const string key = "domain";
+        var domain = args.Count > 0 ? args[0] : kwargs.GetValueOrDefault(key);
+        var terms = domain is System.Collections.IEnumerable list and not string ? list.Cast<object?>().ToList() : [];
+        if (terms.Any(t => t is IList<object?> { Count: 3 } leaf && leaf[0] is "res_field" or "id"))
+        {
+            return call.SuperAsync();
+        }
+
+        var hidden = new List<object?> { new List<object?> { "res_field", "=", false } };
+        hidden.AddRange(terms);
+        if (args.Count > 0)
+        {
+            args[0] = hidden;
+        }
+        else
+        {
+            kwargs[key] = hidden;
+        }
+
+        return call.SuperAsync(args, kwargs);
     }
 
     /// <summary>Replaces <c>datas</c> in the values by the stored file's name, size and checksum.</summary>

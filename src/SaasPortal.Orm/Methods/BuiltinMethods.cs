@@ -298,7 +298,8 @@ internal static class BuiltinMethods
         }
 
         var model = call.Model;
-        var copyable = model.Fields.Where(f => !f.IsMagic && !f.SystemOnly && (f.HasColumn || (f.Type == FieldType.Many2many && f.IsStored))).Select(f => f.Name).ToList();
+        var copyable = model.Fields.Where(f => !f.IsMagic && !f.SystemOnly && (f.HasColumn || f.IsAttachment || (f.Type == FieldType.Many2many && f.IsStored)))
+            .Select(f => f.Name).ToList();
         var rows = await Reader.ReadAsync(call.Env, model, ids, copyable, call.CancellationToken);
         var vals = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var field in copyable.Select(model.GetField))

@@ -170,6 +170,17 @@ internal static class Reader
             return values;
         }
 
+        if (field.IsAttachment)
+        {
+            var contents = await AttachmentValuesAsync(env, model, field, ids, cancellationToken);
+            foreach (var id in ids)
+            {
+                values[id] = contents.TryGetValue(id, out var data) ? data : false;
+            }
+
+            return values;
+        }
+
         if (field.HasColumn)
         {
             if (field.Type == FieldType.Many2one)
@@ -222,6 +233,28 @@ internal static class Reader
         }
 
         return values;
+    }
+
+    /// <summary>The base64 contents of a binary field per record, from the records' attachments for that field.</summary>
+    private static async Task<Dictionary<int, object?>> AttachmentValuesAsync(OrmEnvironment env, Model model, Field field, IReadOnlyList<int> ids,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<int, object?>();
+        var attachments = env.Sudo()["ir.attachment"];
+        foreach (var chunk in ids.Chunk(Chunk))
+        {
+            var found = await attachments.SearchAsync(new List<object?>
+            {
+                new List<object?> { "res_model", "=", model.Name }, new List<object?> { "res_field", "=", field.Name },
+                new List<object?> { "res_id", "in", chunk.Cast<object?>().ToList() },
+            }, cancellationToken);
+            foreach (var row in await found.ReadAsync(["res_id", "datas"], cancellationToken))
+            {
+                result[Convert.ToInt32(row["res_id"], CultureInfo.InvariantCulture)] = row["datas"];
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The ids linked through an x2many, per record, in the comodel's order, archived ones hidden.</summary>

@@ -39,6 +39,14 @@ internal static class Writer
             }
         }
 
+        foreach (var field in model.Fields.Where(f => f.IsAttachment && f.Spec.Required))
+        {
+            if (!plan.Attachments.Any(a => a.Field == field && a.Content is not null))
+            {
+                throw new ValidationErrorException($"The field '{field.Label}' ({model.Name}.{field.Name}) is required.");
+            }
+        }
+
         var now = Values.Now();
         var sql = new SqlBuilder(env.Transaction.Dialect).Append("INSERT INTO ").Identifier(model.Table).Append(" (");
         var columns = plan.Columns.Keys.Concat(["create_uid", "create_date", "write_uid", "write_date"]).ToList();
@@ -243,12 +251,13 @@ internal static class Writer
         return result;
     }
 
-    private sealed record Plan(Dictionary<string, object?> Columns, List<(Field Field, object? Value)> Relational, List<(Field Field, object? Value)> Related);
+    private sealed record Plan(Dictionary<string, object?> Columns, List<(Field Field, object? Value)> Relational, List<(Field Field, object? Value)> Related,
+        List<(Field Field, byte[]? Content)> Attachments);
 
     /// <summary>Checks and converts the values: columns, x2many commands, related fields to write through.</summary>
     private static async Task<Plan> PlanAsync(OrmEnvironment env, Model model, IReadOnlyDictionary<string, object?> vals, bool creating, CancellationToken cancellationToken)
     {
-        var plan = new Plan(new Dictionary<string, object?>(StringComparer.Ordinal), [], []);
+        var plan = new Plan(new Dictionary<string, object?>(StringComparer.Ordinal), [], [], []);
         foreach (var (name, value) in vals)
         {
             var field = model.GetField(name);
@@ -277,6 +286,11 @@ internal static class Writer
             {
                 plan.Relational.Add((field, value));
             }
+            else if (field.IsAttachment)
+            {
+                var content = (byte[]?)Values.ToColumn(field, value);
+                plan.Attachments.Add((field, content is { Length: > 0 } ? content : null));
+            }
             else if (field.HasColumn)
             {
                 plan.Columns[name] = Values.ToColumn(field, value);
@@ -300,6 +314,39 @@ internal static class Writer
         foreach (var (field, value) in plan.Related)
         {
             await WriteRelatedAsync(env, model, ids, field, value, cancellationToken);
+        }
+
+        foreach (var (field, content) in plan.Attachments)
+        {
+            foreach (var id in ids)
+            {
+                await StoreAttachmentAsync(env, model, field, id, content, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Keeps a binary field's value as the record's attachment for that field (none when empty).</summary>
+    private static async Task StoreAttachmentAsync(OrmEnvironment env, Model model, Field field, int id, byte[]? content, CancellationToken cancellationToken)
+    {
+        var attachments = env.Sudo()["ir.attachment"];
+        var existing = await attachments.SearchAsync(new List<object?>
+        {
+            new List<object?> { "res_model", "=", model.Name }, new List<object?> { "res_field", "=", field.Name }, new List<object?> { "res_id", "=", id },
+        }, cancellationToken);
+        if (content is null)
+        {
+            await existing.UnlinkAsync(cancellationToken);
+        }
+        else if (existing.Count > 0)
+        {
+            await existing.WriteAsync(new Dictionary<string, object?> { ["datas"] = content }, cancellationToken);
+        }
+        else
+        {
+            await attachments.CreateAsync(new Dictionary<string, object?>
+            {
+                ["name"] = field.Name, ["res_model"] = model.Name, ["res_field"] = field.Name, ["res_id"] = id, ["datas"] = content,
+            }, cancellationToken);
         }
     }
 

@@ -25,7 +25,8 @@ public sealed class Field
             _ when computedOrRelated => spec.Store == true,
             _ => spec.Store ?? true,
         };
-        HasColumn = IsStored && spec.Type is not (FieldType.One2many or FieldType.Many2many);
+        // Binary values live in the file store as attachments (res_model, res_field, res_id), never in the table.
+        HasColumn = IsStored && spec.Type is not (FieldType.One2many or FieldType.Many2many or FieldType.Binary);
     }
 
     /// <summary>The model the field belongs to.</summary>
@@ -51,6 +52,9 @@ public sealed class Field
 
     /// <summary>Whether the field has a column in the model's table.</summary>
     public bool HasColumn { get; }
+
+    /// <summary>Whether the value is kept as an ir.attachment of the record (stored binary fields).</summary>
+    public bool IsAttachment => Type == FieldType.Binary && IsStored;
 
     /// <summary>The relation table of a stored many2many.</summary>
     public RelationInfo? Relation { get; }

@@ -45,6 +45,11 @@ public sealed partial class ModelRegistry
         _triggerModels = _triggers.Keys.Select(k => k.Model).ToFrozenSet(StringComparer.Ordinal);
     }
 
+    private static readonly Lazy<ModelRegistry> KernelOnly = new(() => Build([]));
+
+    /// <summary>The registry of the kernel models alone (what authentication needs), built once per process.</summary>
+    public static ModelRegistry Kernel => KernelOnly.Value;
+
     /// <summary>Every model, kernel models first, in declaration order.</summary>
     public IReadOnlyList<Model> Models { get; }
 

@@ -51,7 +51,7 @@ public sealed class OrmService
                 .Append(" AND \"active\" = ").Value(true);
             var rows = await env.Transaction.RowsAsync(sql, cancellationToken);
             return rows.Count == 1 ? (Id: Convert.ToInt32(rows[0][0], CultureInfo.InvariantCulture), Hash: rows[0][1] as string) : ((int Id, string? Hash)?)null;
-        }, cancellationToken);
+        }, cancellationToken, ModelRegistry.Kernel);
 
         if (user is not { } found || found.Hash is null)
         {
@@ -72,7 +72,7 @@ public sealed class OrmService
                 .Append(" WHERE \"id\" = ").Value(found.Id);
             await env.Transaction.ExecuteAsync(sql, cancellationToken);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, ModelRegistry.Kernel);
         return found.Id;
     }
 
@@ -196,7 +196,7 @@ public sealed class OrmService
             var sql = new SqlBuilder(env.Transaction.Dialect).Append("SELECT \"password_crypt\" FROM \"res_users\" WHERE \"id\" = ").Value(uid)
                 .Append(" AND \"active\" = ").Value(true);
             return await env.Transaction.ScalarAsync(sql, cancellationToken) as string;
-        }, cancellationToken);
+        }, cancellationToken, ModelRegistry.Kernel);
         if (hash is null || !await PasswordHasher.VerifyAsync(password, hash))
         {
             throw new AccessDeniedException();
