@@ -11,6 +11,12 @@ public static class BuiltInBehaviours
     [
         new BaseBehaviour(),
         new AuthSignupBehaviour(),
+        new AccountBehaviour(),
         new SaleBehaviour(),
+        new PurchaseBehaviour(),
+        new StockBehaviour(),
+        new CrmBehaviour(),
+        new ProjectBehaviour(),
+        new FleetBehaviour(),
     ];
 }
