@@ -14,13 +14,17 @@ fi
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 configuration=Debug
+restore=(dotnet restore SaasPortal.slnx)
 if [[ "${CI:-}" == "true" ]]; then
   configuration=Release
-  dotnet restore SaasPortal.slnx --locked-mode
-else
-  dotnet restore SaasPortal.slnx
+  restore+=(--locked-mode)
 fi
-dotnet build SaasPortal.slnx --configuration "$configuration" --no-restore
+# A project that does not restore or build fails the run, and CI still gets its summary line.
+if ! "${restore[@]}" || ! dotnet build SaasPortal.slnx --configuration "$configuration" --no-restore; then
+  echo "test.sh: restore or build failed" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
