@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SaasPortal.Saas.Provisioning;
 
-/// <summary>A plan's "DB Names" pattern: <c>%i</c> becomes the next number of one global sequence, padded to 3 digits.</summary>
+/// <summary>A plan's "DB Names" pattern: <c>%i</c> becomes the plan's next number, padded to 3 digits.</summary>
 public static class DatabaseNamePattern
 {
     /// <summary>The name the pattern gives for <paramref name="number"/>.</summary>

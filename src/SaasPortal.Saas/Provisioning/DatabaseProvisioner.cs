@@ -225,16 +225,35 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
         }
     }
 
-    private static async Task<string> GenerateNameAsync(OrmEnvironment portal, PlanSnapshot plan, CancellationToken cancellationToken)
+    private async Task<string> GenerateNameAsync(OrmEnvironment portal, PlanSnapshot plan, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(plan.DatabaseNamePattern))
         {
             throw new UserErrorException("Template for db name is not configured");
         }
 
-        var current = long.TryParse(await ConfigParameters.GetAsync(portal, SequenceKey, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        await ConfigParameters.SetAsync(portal, SequenceKey, (current + 1).ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
-        return DatabaseNamePattern.Expand(plan.DatabaseNamePattern, current + 1);
+        // Each plan counts on its own, so a pattern starts at 001; names already taken (by hand, or by a rename) are
+        // skipped rather than refused. The counter moves with the call's transaction: a failed creation gives its
+        // number back.
+        var key = $"{SequenceKey}.{plan.Id.ToString(CultureInfo.InvariantCulture)}";
+        var current = long.TryParse(await ConfigParameters.GetAsync(portal, key, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var clients = portal.Sudo()["saas_portal.client"];
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var name = DatabaseNamePattern.Expand(plan.DatabaseNamePattern, ++current);
+            if (!DatabaseName.IsValid(name))
+            {
+                throw new UserErrorException($"The plan's DB Names pattern '{plan.DatabaseNamePattern}' gives the invalid database name '{name}'.");
+            }
+
+            if (await clients.SearchCountAsync(Wire.Domain(("name", "=", name)), cancellationToken) == 0 && !await databases.ExistsAsync(name, cancellationToken))
+            {
+                await ConfigParameters.SetAsync(portal, key, current.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+                return name;
+            }
+        }
+
+        throw new UserErrorException($"The plan's DB Names pattern '{plan.DatabaseNamePattern}' found no free name in 1000 tries.");
     }
 
     private static async Task<int?> DefaultServerAsync(OrmEnvironment portal, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SaasPortal.Addons.Behaviours;
 using SaasPortal.Addons.Catalogue;
 using SaasPortal.Addons.Modules;
@@ -37,6 +38,16 @@ internal static class ModelLayerRegistration
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<ITenantModules, TenantModules>();
         services.AddSingleton<TenantUpgrader>();
+        services.AddSingleton<ClientOperations>();
+        services.AddSingleton(sp => new ClientMaintenanceSettings
+        {
+            PortalDatabase = settings.PortalDatabase,
+            // SaasPortal__MaintenanceInterval=00:05:00 in the environment (or any configuration source) changes it.
+            Interval = sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["SaasPortal:MaintenanceInterval"] is { Length: > 0 } interval
+                ? TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture)
+                : TimeSpan.FromHours(1),
+        });
+        services.AddSingleton<ClientMaintenance>();
         services.AddSingleton<IAddonBehaviour, SaasPortalBehaviour>();
         services.AddSingleton<IAddonBehaviour, SaasClientBehaviour>();
 
@@ -62,7 +73,7 @@ internal static class ModelLayerRegistration
 
     /// <summary>The portal's first-start data; registered after the hosted service that creates the portal database.</summary>
     public static IServiceCollection AddPortalBootstrap(this IServiceCollection services) =>
-        services.AddHostedService<PortalBootstrapStartup>();
+        services.AddHostedService<PortalBootstrapStartup>().AddHostedService<ClientMaintenanceService>();
 }
 
 /// <summary>The edge's gateway onto the ORM.</summary>
@@ -80,6 +91,29 @@ internal sealed class OrmGateway(OrmService orm) : IOrmGateway
         orm.ExecuteKwAsSessionUserAsync(database, uid, model, method, args, kwargs, cancellationToken);
 
     public void ForgetDatabase(string database) => orm.ForgetDatabase(database);
+}
+
+/// <summary>Runs the portal's client maintenance (sync and expiry) every <see cref="ClientMaintenance.Interval"/>, first after one interval.</summary>
+internal sealed partial class ClientMaintenanceService(ClientMaintenance maintenance, ILogger<ClientMaintenanceService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(maintenance.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await maintenance.RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Client maintenance pass failed; the next one tries again")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>Runs the portal's first-start set-up (token secret, base URL, the default plan and its template).</summary>

@@ -78,9 +78,8 @@ def storage_limit():
     kept = tenant.owner('res.partner', 'create', {'name': 'kept'})
     doomed = tenant.owner('res.partner', 'create', {'name': 'to delete'})
     # Make sure the tenant uses at least 2 MB whatever the backend's empty size, then allow 1 MB.
-    blob = 'x' * (1024 * 1024)
     for n in range(3):
-        tenant.admin('res.partner', 'create', {'name': 'ballast %d' % n, 'comment': blob + str(n)})
+        tenant.admin('res.partner', 'create', {'name': 'ballast %d' % n, 'comment': incompressible_megabyte()})
     tenant.upgrade(total_storage_limit='1')
     fault = expect_fault(lambda: tenant.owner('res.partner', 'create', {'name': 'refused'}), 'storage limit', 'MB')
     check('of the 1 MB allowed' in fault, 'the refusal does not name the allowed MB: %r' % fault)

@@ -73,11 +73,11 @@ class Customer:
 class Tenant:
     """A client database created by the portal's administrator for a fresh customer."""
 
-    def __init__(self, hint='db', customer=None, **extra):
+    def __init__(self, hint='db', customer=None, plan=PLAN_ID, **extra):
         self.customer = customer or Customer(hint + '-owner')
         self.name = new_name(hint)
         self.owner_password = 'owner-pw-%s' % self.name
-        self.result = portal('saas_portal.plan', 'create_new_database', [PLAN_ID], dbname=self.name,
+        self.result = portal('saas_portal.plan', 'create_new_database', [plan], dbname=self.name,
                              user_id=self.customer.uid, owner_password=self.owner_password, **extra)
         self.record_id = self.result['id']
         self.owner_uid = common().authenticate(self.name, self.customer.login, self.owner_password, {})
@@ -110,6 +110,13 @@ class Tenant:
         values = {'login': new_name(hint) + '@example.com', 'name': hint, 'password': 'user-pw-long-enough',
                   'groups_id': [(6, 0, [group])]}
         return (self.owner if as_owner else self.admin)('res.users', 'create', values)
+
+
+def incompressible_megabyte():
+    """About 1 MB of text PostgreSQL's TOAST compression cannot shrink."""
+    import base64
+    import os
+    return base64.b64encode(os.urandom(786432)).decode()
 
 
 def databases():

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+using SaasPortal.Orm;
+using SaasPortal.Orm.Service;
+
+namespace SaasPortal.Saas.Portal;
+
+/// <summary>Settings of the portal's periodic maintenance.</summary>
+public sealed record ClientMaintenanceSettings
+{
+    /// <summary>The portal database whose clients are maintained.</summary>
+    public required string PortalDatabase { get; init; }
+
+    /// <summary>Time between two passes; one hour unless configured.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// One pass of the portal's periodic job: refreshes every live client record from its tenant (users, storage,
+/// state), then runs the expiry rules. The host calls <see cref="RunOnceAsync"/> on a timer; a failing pass is
+/// logged and the next one tries again.
+/// </summary>
+public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, ClientMaintenanceSettings settings, ILogger<ClientMaintenance> logger)
+{
+    /// <summary>The configured interval.</summary>
+    public TimeSpan Interval => settings.Interval;
+
+    /// <summary>Runs one pass as the portal's superuser.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var synced = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
+            env => operations.SyncAllAsync(env, cancellationToken), cancellationToken);
+        var (pending, deleted) = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
+            env => operations.ExpireAsync(env, cancellationToken), cancellationToken);
+        logger.LogInformation("Client maintenance: {Synced} synchronised, {Pending} newly expired, {Deleted} expired trials deleted",
+            synced, pending.Count, deleted.Count);
+    }
+}
