@@ -7,6 +7,11 @@ if (args is ["orm-http", ..])
     return await SaasPortal.Bench.Http.OrmHttpBenchmark.RunAsync(args[1..], CancellationToken.None);
 }
 
+if (args is ["tenants-memory", ..])
+{
+    return await SaasPortal.Bench.Http.TenantMemoryBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 if (args is ["provisioning", ..])
 {
     return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);
