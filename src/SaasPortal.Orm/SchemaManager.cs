@@ -293,6 +293,7 @@ public static class SchemaManager
             fields[((string)row[0]!, (string)row[1]!)] = (Convert.ToInt32(row[2], CultureInfo.InvariantCulture), Signature(row.Skip(3)));
         }
 
+        var inserts = new List<(string Model, string Field, int ModelId, object?[] Values)>();
         foreach (var model in env.Registry.Models)
         {
             var modules = string.Join(", ", model.Modules);
@@ -345,17 +346,29 @@ public static class SchemaManager
                     continue;
                 }
 
-                var sql = new SqlBuilder(dialect).Append("INSERT INTO \"ir_model_fields\" (\"model\", \"name\", \"model_id\", ")
-                    .Append(string.Join(", ", FieldColumns.Select(dialect.Quote))).Append(", \"create_date\", \"write_date\") VALUES (")
-                    .Value(model.Name).Append(", ").Value(field.Name).Append(", ").Value(modelId);
+                inserts.Add((model.Name, field.Name, modelId, values));
+            }
+        }
+
+        // New fields go in multi-row inserts: installing an addon adds hundreds of them.
+        foreach (var batch in inserts.Chunk(40))
+        {
+            var sql = new SqlBuilder(dialect).Append("INSERT INTO \"ir_model_fields\" (\"model\", \"name\", \"model_id\", ")
+                .Append(string.Join(", ", FieldColumns.Select(dialect.Quote))).Append(", \"create_date\", \"write_date\") VALUES ");
+            var first = true;
+            foreach (var (modelName, fieldName, modelId, values) in batch)
+            {
+                sql.Append(first ? "(" : ", (").Value(modelName).Append(", ").Value(fieldName).Append(", ").Value(modelId);
                 foreach (var value in values)
                 {
                     sql.Append(", ").Value(value);
                 }
 
                 sql.Append(", ").Value(now).Append(", ").Value(now).Append(")");
-                await tx.ExecuteAsync(sql, cancellationToken);
+                first = false;
             }
+
+            await tx.ExecuteAsync(sql, cancellationToken);
         }
     }
 

@@ -434,24 +434,34 @@ internal static class KernelMethods
         }
     }
 
+    /// <summary>The commercial entity: the nearest ancestor that is a company, else the top of the chain. Reads one level per query.</summary>
     private static async Task ComputeCommercialPartnerAsync(ComputeCall call)
     {
         var sudo = call.Env.Sudo();
         var model = call.Model;
         var fields = new[] { model.GetField("parent_id"), model.GetField("is_company") };
+        var known = new Dictionary<int, (int? Parent, bool IsCompany)>();
+        var pending = call.Ids.Distinct().ToList();
+        for (var depth = 0; pending.Count > 0 && depth < 64; depth++)
+        {
+            var rows = await Reader.ReadColumnsAsync(sudo, model, pending, fields, call.CancellationToken);
+            foreach (var (id, row) in rows)
+            {
+                var isCompany = row["is_company"] is { } flag && (flag is bool b ? b : Convert.ToInt64(flag, CultureInfo.InvariantCulture) != 0);
+                known[id] = (row["parent_id"] is { } parent ? Convert.ToInt32(parent, CultureInfo.InvariantCulture) : null, isCompany);
+            }
+
+            pending = rows.Values.Select(r => r["parent_id"]).Where(p => p is not null).Select(p => Convert.ToInt32(p, CultureInfo.InvariantCulture))
+                .Where(p => !known.ContainsKey(p)).Distinct().ToList();
+        }
+
         foreach (var id in call.Ids)
         {
             var current = id;
             var seen = new HashSet<int>();
-            while (seen.Add(current))
+            while (seen.Add(current) && known.TryGetValue(current, out var node) && !node.IsCompany && node.Parent is { } parent && known.ContainsKey(parent))
             {
-                var rows = await Reader.ReadColumnsAsync(sudo, model, [current], fields, call.CancellationToken);
-                if (!rows.TryGetValue(current, out var row) || Values.IsTruthy(row["is_company"] is long l ? l != 0 : row["is_company"]) || row["parent_id"] is null)
-                {
-                    break;
-                }
-
-                current = Convert.ToInt32(row["parent_id"], CultureInfo.InvariantCulture);
+                current = parent;
             }
 
             call.Set(id, "commercial_partner_id", current);

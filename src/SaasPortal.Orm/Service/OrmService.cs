@@ -148,9 +148,11 @@ public sealed class OrmService
                 }
             }
 
-            // The failed attempt's transaction is rolled back and its connection returned; back off a little, with
-            // jitter, so that the racing calls do not collide again.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * (1 << Math.Min(attempt, 5))), cancellationToken);
+            // The failed attempt's transaction is rolled back and its connection returned. Back off with full jitter
+            // (a random wait up to an exponentially growing cap) so that the racing calls spread out instead of
+            // colliding again in lockstep.
+            var cap = Math.Min(1000, 10 << Math.Min(attempt, 7));
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, cap + 1)), cancellationToken);
         }
     }
 
