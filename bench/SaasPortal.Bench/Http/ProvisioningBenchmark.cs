@@ -54,10 +54,10 @@ internal static class ProvisioningBenchmark
         var provisioning = await MeasureAsync(calls, i => CreateAsync($"{stem}-c{i}", cancellationToken));
 
         Func<int, Task> rawCopy;
+        var copies = Directory.CreateTempSubdirectory("saasportal-bench-copy");
         if (pg is null)
         {
             var source = Path.Combine(server.DataDirectory, "db", template + ".sqlite");
-            var copies = Directory.CreateTempSubdirectory("saasportal-bench-copy");
             rawCopy = i =>
             {
                 File.Copy(source, Path.Combine(copies.FullName, $"copy{i}.sqlite"));
@@ -85,6 +85,11 @@ internal static class ProvisioningBenchmark
         }
 
         var raw = await MeasureAsync(calls, rawCopy);
+        copies.Delete(recursive: true);
+        if (pg is not null)
+        {
+            await DropAllAsync(pg, stem, cancellationToken);
+        }
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
@@ -97,6 +102,30 @@ internal static class ProvisioningBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"| ratio (median) | {provisioning.Median / raw.Median:F2}× | {provisioning.P99 / raw.P99:F2}× | |");
         Console.WriteLine(report);
         return 0;
+    }
+
+    /// <summary>Drops every database of this run from the shared cluster (the server's tenants and the raw copies).</summary>
+    private static async Task DropAllAsync(string pg, string stem, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE $1", connection))
+        {
+            list.Parameters.AddWithValue(stem + "-%");
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            // Names come from pg_database and match this run's generated stem; quoting doubles any quote.
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static async Task<(double Median, double P99, double Mean)> MeasureAsync(int count, Func<int, Task> operation)
