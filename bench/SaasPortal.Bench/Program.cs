@@ -17,10 +17,5 @@ if (args is ["provisioning", ..])
     return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);
 }
 
-if (args is ["provisioning", ..])
-{
-    return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
