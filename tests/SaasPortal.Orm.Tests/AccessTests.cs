@@ -50,6 +50,24 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task Linked_records_hidden_by_rules_are_left_out_of_x2many_values()
+    {
+        var (database, users) = await Fixture.CreateDatabaseAsync(Ct);
+        var (record, small) = await Fixture.Service.RunAsync(database, 1, true, async env =>
+        {
+            await env["ir.rule"].CreateAsync(D(("name", "small lines"), ("model_id", await BaseData.ModelIdAsync(env, "test.line", Ct)),
+                ("domain_force", "[('amount', '<', 100)]"), ("groups", L(L(4, users.Groups["group_portal"])))), Ct);
+            var created = await env["test.record"].CreateAsync(D(("name", "mixed"), ("partner_id", users.PortalPartner),
+                ("line_ids", L(L(0, 0, D(("amount", 1.0))), L(0, 0, D(("amount", 500.0)))))), Ct);
+            var lines = (List<object?>)(await created.GetAsync("line_ids", Ct))!;
+            return (created.Id, (int)lines[0]!);
+        }, Ct);
+        var row = (Dictionary<string, object?>)((List<object?>)(await Fixture.Service.ExecuteKwAsync(database, users.Portal, "portal", "test.record", "read",
+            L(L(record), L("line_ids")), D(), Ct))!)[0]!;
+        Assert.Equal(L(small), row["line_ids"]);
+    }
+
+    [Fact]
     public async Task The_superuser_bypasses_access_rules_and_record_rules()
     {
         var id = await CreateRecord(("partner_id", Users.PortalPartner));

@@ -279,11 +279,17 @@ internal static class Reader
                     .Append(" WHERE ").Column("r", relation.Column1).Append(" IN ").ValueList(chunk);
             }
 
-            var active = Searcher.WithActiveTest(env, comodel, Domain.True);
-            if (active is not ConstantDomain)
+            var filter = Searcher.WithActiveTest(env, comodel, Domain.True);
+            if (!env.IsSuperuser && await env.Access.AllowsAsync(env, comodel.Name, AccessOperation.Read, cancellationToken))
+            {
+                // Linked records the user's record rules hide are left out, as Odoo's x2many reads do.
+                filter = Domain.And(filter, await env.Access.RuleDomainAsync(env, comodel, AccessOperation.Read, cancellationToken));
+            }
+
+            if (filter is not ConstantDomain { Value: true })
             {
                 sql.Append(" AND ");
-                compiler.Compile(comodel, "t", active);
+                compiler.Compile(comodel, "t", filter);
             }
 
             sql.Append(" ORDER BY ");
