@@ -40,12 +40,21 @@ public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifeti
         (Database, Users) = await CreateDatabaseAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Another database with the same models and base data (dropped with the fixture).</summary>
+    /// <summary>Another database with the same models and base data (a copy of the run's template; dropped with the fixture).</summary>
     public async Task<(string Name, TestUsers Users)> CreateDatabaseAsync(CancellationToken ct)
     {
-        var name = await Databases.CreateDatabaseAsync(ct);
-        var users = await Service.RunAsync(name, OrmEnvironment.SuperuserId, write: true, env => BaseData.InstallAsync(env, ct), ct);
-        return (name, users);
+        var template = await TemplateDatabases.GetAsync(Backend, Registry);
+        var name = Databases.NewDatabaseName();
+        if (template.File is { } file)
+        {
+            await Databases.Server.RestoreAsync(name, file, ct);
+        }
+        else
+        {
+            await Databases.Server.CopyAsync(template.Name, name, ct);
+        }
+
+        return (name, template.Users);
     }
 
     public async ValueTask DisposeAsync()
