@@ -140,7 +140,7 @@ internal static class BuiltinMethods
                 continue;
             }
 
-            var description = Describe(field, env.Registry);
+            var description = Describe(field);
             if (attributes is { Count: > 0 })
             {
                 description = description.Where(p => attributes.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
@@ -153,7 +153,7 @@ internal static class BuiltinMethods
     }
 
     /// <summary>A field as fields_get describes it.</summary>
-    public static Dictionary<string, object?> Describe(Field field, ModelRegistry registry)
+    public static Dictionary<string, object?> Describe(Field field)
     {
         var spec = field.Spec;
         var searchable = field.IsStored || field.IsRelated || field.Name == "display_name";
@@ -215,7 +215,6 @@ internal static class BuiltinMethods
             d["currency_field"] = currency;
         }
 
-        _ = registry;
         return d;
     }
 

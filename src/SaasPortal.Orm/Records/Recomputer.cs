@@ -88,7 +88,7 @@ internal static class Recomputer
     }
 
     /// <summary>A many2many link changed: the mirror field on the comodel (same relation table) changed too.</summary>
-    public static async Task AfterRelationChangeAsync(OrmEnvironment env, Field field, int id, IReadOnlyList<int> targets, CancellationToken cancellationToken)
+    public static async Task AfterRelationChangeAsync(OrmEnvironment env, Field field, IReadOnlyList<int> targets, CancellationToken cancellationToken)
     {
         var comodel = env.Registry[field.Comodel!];
         foreach (var mirror in comodel.Fields.Where(f => f.Relation is { } r && r.Table == field.Relation!.Table && r.Column1 == field.Relation.Column2))
@@ -97,8 +97,6 @@ internal static class Recomputer
             AddSelf(env, comodel, targets, [mirror.Name], pending);
             await RecomputeAsync(env, pending, cancellationToken);
         }
-
-        _ = id;
     }
 
     private static void AddSelf(OrmEnvironment env, Model model, IReadOnlyList<int> ids, IReadOnlyList<string> changed, Pending pending)

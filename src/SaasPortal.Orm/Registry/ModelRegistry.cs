@@ -350,8 +350,15 @@ public sealed partial class ModelRegistry
         }
 
         // Re-parse the default order with every model known, so related order fields are checked.
-        _ = OrderParser.Parse(model, string.Join(", ", model.DefaultOrder.Select(t => t.Field + (t.Descending ? " desc" : ""))),
-            n => models.GetValueOrDefault(n));
+        try
+        {
+            OrderParser.Parse(model, string.Join(", ", model.DefaultOrder.Select(t => t.Field + (t.Descending ? " desc" : ""))),
+                n => models.GetValueOrDefault(n));
+        }
+        catch (ValueErrorException e)
+        {
+            throw new ModelDefinitionException($"Model '{model.Name}': {e.Message}");
+        }
     }
 
     private Dictionary<(string Model, string Field), ComputeTrigger[]> BuildTriggers()
