@@ -190,6 +190,21 @@ public abstract class DomainTests(OrmFixture fixture) : OrmTestBase(fixture)
         Assert.Equal([empty], Ids(kw));
     }
 
+    [Fact]
+    public async Task Ordering_by_a_many2one_follows_the_comodels_order()
+    {
+        var marker = Unique("o2");
+        var zed = (int)(await Admin("res.partner", "create", D(("name", "Zed " + marker))))!;
+        var abe = (int)(await Admin("res.partner", "create", D(("name", "Abe " + marker))))!;
+        var first = await CreateRecord(("description", marker), ("partner_id", zed));
+        var second = await CreateRecord(("description", marker), ("partner_id", abe));
+        var none = await CreateRecord(("description", marker));
+        Assert.Equal([second, first, none], Ids(await Admin("test.record", "search", L(L("description", "=", marker)), 0, 0, "partner_id")));
+        Assert.Equal([none, first, second], Ids(await Admin("test.record", "search", L(L("description", "=", marker)), 0, 0, "partner_id desc")));
+        // res.users orders by login; its name is related to the partner and can be ordered too.
+        Assert.NotEmpty(Ids(await Admin("res.users", "search", L(), 0, 0, "name desc")));
+    }
+
     [Theory]
     [InlineData("name; DROP TABLE test_record", "Invalid order")]
     [InlineData("nosuchfield", "nosuchfield")]

@@ -63,6 +63,24 @@ public abstract class RelationTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task One2many_link_unlink_and_replace_reparent_records_whose_inverse_is_optional()
+    {
+        var company = (int)(await Admin("res.partner", "create", D(("name", Unique("co")), ("is_company", true))))!;
+        var a = (int)(await Admin("res.partner", "create", D(("name", Unique("a")))))!;
+        var b = (int)(await Admin("res.partner", "create", D(("name", Unique("b")))))!;
+        async Task<List<int>> Children() => Ids((await ReadOne("res.partner", company, "child_ids"))["child_ids"]).Order().ToList();
+
+        await Admin("res.partner", "write", L(company), D(("child_ids", L(L(4, a), L(4, b)))));
+        Assert.Equal([a, b], await Children());
+        await Admin("res.partner", "write", L(company), D(("child_ids", L(L(3, a)))));
+        Assert.Equal([b], await Children());
+        Assert.Equal(false, (await ReadOne("res.partner", a, "parent_id"))["parent_id"]);
+        await Admin("res.partner", "write", L(company), D(("child_ids", L(L(6, 0, L(a))))));
+        Assert.Equal([a], await Children());
+        Assert.Equal(L(a, b), await Admin("res.partner", "exists", L(a, b)));
+    }
+
+    [Fact]
     public async Task Stored_computed_fields_follow_their_dependencies()
     {
         var id = await CreateRecord(("line_ids", L(L(0, 0, D(("amount", 1.5))), L(0, 0, D(("amount", 2.5))))));
