@@ -10,19 +10,22 @@ namespace SaasPortal.Saas.Tests;
 /// </summary>
 internal static class Scenario
 {
-    public static async Task RunAsync(ServerFixture fixture, string file, string scenario, TimeSpan? timeout = null)
+    public static Task RunAsync(ServerFixture fixture, string file, string scenario, TimeSpan? timeout = null) =>
+        // Short stem: the scripts append their own suffixes and a database name has at most 63 characters.
+        RunAsync(fixture.Server, fixture.PortalDatabase, fixture.NewDatabaseName("s"), file, scenario, timeout);
+
+    /// <summary>Runs a scenario against <paramref name="server"/>, naming what it creates after <paramref name="stem"/>.</summary>
+    public static async Task RunAsync(ServerProcess server, string portalDatabase, string stem, string file, string scenario, TimeSpan? timeout = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var directory = Path.Combine(AppContext.BaseDirectory, "Scripts");
         var common = await File.ReadAllTextAsync(Path.Combine(directory, "saas_common.py"), ct);
         var body = await File.ReadAllTextAsync(Path.Combine(directory, file), ct);
-        // Short: the scripts append their own suffixes and a database name has at most 63 characters.
-        var stem = fixture.NewDatabaseName("s");
 
-        var result = await PythonScript.RunAsync(common + "\n" + body, [fixture.Url, fixture.PortalDatabase, stem, scenario], ct,
+        var result = await PythonScript.RunAsync(common + "\n" + body, [server.Url, portalDatabase, stem, scenario], ct,
             timeout ?? TimeSpan.FromMinutes(4));
 
-        Assert.True(result.ExitCode == 0, result + "\n--- server (tail)\n" + Tail(fixture.Server.Output));
+        Assert.True(result.ExitCode == 0, result + "\n--- server (tail)\n" + Tail(server.Output));
         Assert.Contains("ok " + scenario, result.Output, StringComparison.Ordinal);
     }
 
