@@ -202,7 +202,14 @@ public sealed class ModuleInstaller
             updated += changed ? 1 : 0;
         }
 
-        foreach (var row in rows.Values.Where(r => catalogue.Find(r.Name) is null))
+        foreach (var (name, problem) in catalogue.Problems.Where(p => ManifestReader.IsTechnicalName(p.Key)))
+        {
+            var (created, changed) = await ModuleRecords.UpsertBrokenAsync(sudo, name, problem, rows.GetValueOrDefault(name), xmlIds, cancellationToken);
+            added += created ? 1 : 0;
+            updated += changed ? 1 : 0;
+        }
+
+        foreach (var row in rows.Values.Where(r => catalogue.Find(r.Name) is null && !catalogue.Problems.ContainsKey(r.Name)))
         {
             updated += await ModuleRecords.MarkUnavailableAsync(sudo, row, cancellationToken) ? 1 : 0;
         }

@@ -124,6 +124,47 @@ internal static class ModuleRecords
         return true;
     }
 
+    /// <summary>
+    /// Lists an addon whose files could not be read as uninstallable, with the reason as its description, so the
+    /// operator sees why; an installed one keeps its state. Returns whether a row was created.
+    /// </summary>
+    public static async Task<(bool Created, bool Updated)> UpsertBrokenAsync(OrmEnvironment env, string name, string problem, ModuleRow? existing,
+        XmlIdIndex xmlIds, CancellationToken cancellationToken)
+    {
+        var sudo = env.Sudo();
+        if (existing is null)
+        {
+            var created = await sudo["ir.module.module"].CreateAsync(new Dictionary<string, object?>
+            {
+                ["name"] = name,
+                ["shortdesc"] = name,
+                ["description"] = problem,
+                ["state"] = ModuleStates.Uninstallable,
+            }, cancellationToken);
+            await xmlIds.CreateAsync("base", "module_" + name, "ir.module.module", created.Id, noUpdate: true, cancellationToken);
+            return (true, false);
+        }
+
+        var record = sudo["ir.module.module"].Browse(existing.Id);
+        var changes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if ((await record.GetAsync("description", cancellationToken)) as string != problem)
+        {
+            changes["description"] = problem;
+        }
+
+        if (existing.State == ModuleStates.Uninstalled)
+        {
+            changes["state"] = ModuleStates.Uninstallable;
+        }
+
+        if (changes.Count > 0)
+        {
+            await record.WriteAsync(changes, cancellationToken);
+        }
+
+        return (false, changes.Count > 0);
+    }
+
     /// <summary>The id of the category a manifest names, created (with Odoo's xml id) when missing.</summary>
     private static async Task<int> CategoryAsync(OrmEnvironment sudo, string category, XmlIdIndex xmlIds, CancellationToken cancellationToken)
     {

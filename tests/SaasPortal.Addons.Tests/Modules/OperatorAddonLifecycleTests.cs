@@ -134,6 +134,25 @@ public abstract class OperatorAddonLifecycleTests(AddonsFixture fixture)
     }
 
     [Fact]
+    public async Task An_addon_whose_files_do_not_validate_is_listed_uninstallable_with_the_reason()
+    {
+        var (_, admin) = await NewDatabaseAsync();
+        var addon = NewName("bad_model");
+        Write(addon, "__manifest__.json", """{"name": "Bad model", "models": ["models/bad.xml"]}""");
+        Write(addon, "models/bad.xml", """<models><model name="x_bad.thing"><field name="lines" type="one2many" comodel="res.partner"/></model></models>""");
+
+        await admin.CallAsync("ir.module.module", "update_list");
+
+        var row = (Dictionary<string, object?>)((List<object?>)(await admin.CallAsync("ir.module.module", "search_read",
+            Domain(("name", "=", addon)), List("state", "description")))!)[0]!;
+        Assert.Equal("uninstallable", row["state"]);
+        Assert.Equal($"addon '{addon}', models/bad.xml line 1: field 'x_bad.thing.lines': a one2many field needs inverse (the many2one on the comodel)",
+            row["description"]);
+        var refused = await Assert.ThrowsAsync<UserErrorException>(() => admin.InstallAsync(addon));
+        Assert.Contains("models/bad.xml", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dependency_cycle_is_refused_naming_the_cycle()
     {
         var (_, admin) = await NewDatabaseAsync();
