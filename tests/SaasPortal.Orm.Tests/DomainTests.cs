@@ -239,6 +239,22 @@ public abstract class DomainTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task Long_lists_travel_as_one_parameter()
+    {
+        var (m, a, b, c, empty) = await SeedAsync();
+        var ids = Enumerable.Range(1_000_000, 40_000).Cast<object?>().Append(a).Append(c).ToList();
+        Assert.Equal([a, c], await Search(m, L("id", "in", ids)));
+        Assert.Equal([b, empty], await Search(m, L("id", "not in", ids)));
+        var names = Enumerable.Range(0, 500).Select(i => (object?)$"name{i}").Append("beta").ToList();
+        Assert.Equal([b], await Search(m, L("name", "in", names)));
+        var codes = Enumerable.Range(0, 500).Select(i => (object?)$"c{i}").Append("AA").Append(false).ToList();
+        Assert.Equal([a, empty], await Search(m, L("code", "in", codes)));
+        var dates = Enumerable.Range(0, 300).Select(i => (object?)new DateOnly(2000, 1, 1).AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append("2024-03-10").ToList();
+        Assert.Equal([c], await Search(m, L("date", "in", dates)));
+        Assert.Equal(L(a, c), await Admin("test.record", "exists", ids));
+    }
+
+    [Fact]
     public async Task Values_are_bound_so_quotes_are_just_characters()
     {
         var marker = Unique("inj");

@@ -363,7 +363,7 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
             return;
         }
 
-        sql.Column(alias, column).Append(" IN ").ValueList(ids);
+        sql.InList(sql.Dialect.Quote(alias) + "." + sql.Dialect.Quote(column), ids.Cast<object>().ToList());
     }
 
     private void EmitScalar(string alias, Field field, LeafDomain leaf)
@@ -461,7 +461,7 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
 
         var items = list ?? [value];
         var checkNulls = false;
-        var bound = new List<object?>();
+        var bound = new List<object>();
         foreach (var item in items)
         {
             if (item is null or false && field.Type != FieldType.Boolean)
@@ -479,7 +479,7 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
             return;
         }
 
-        sql.Append("(").Append(column).Append(op == "in" ? " IN " : " NOT IN ").ValueList(bound);
+        sql.Append("(").InList(column, bound, negate: op != "in");
         if (op == "in" && checkNulls)
         {
             sql.Append($" OR {column} IS NULL");

@@ -70,6 +70,25 @@ internal sealed class SqlBuilder(SqlDialect dialect)
         return this;
     }
 
+    /// <summary>
+    /// Appends <c>expression IN (…)</c>: one placeholder per value for short lists, a single list parameter for long
+    /// ones (clients may send tens of thousands of ids; both backends cap the number of parameters).
+    /// </summary>
+    public SqlBuilder InList(string expression, IReadOnlyList<object> values, bool negate = false)
+    {
+        if (values.Count <= ShortList)
+        {
+            _sql.Append(expression).Append(negate ? " NOT IN " : " IN ");
+            return ValueList(values);
+        }
+
+        var membership = Dialect.InListParameter(expression, Placeholder(Dialect.ListParameter(values)));
+        _sql.Append(negate ? "NOT (" + membership + ")" : membership);
+        return this;
+    }
+
+    private const int ShortList = 100;
+
     public void Truncate(int length) => _sql.Length = length;
 
     public override string ToString() => _sql.ToString();

@@ -33,6 +33,26 @@ public sealed class PostgresDialect : SqlDialect
     };
 
     /// <inheritdoc />
+    public override string InListParameter(string expression, string placeholder) => $"{expression} = ANY({placeholder})";
+
+    /// <inheritdoc />
+    public override object ListParameter(IReadOnlyList<object> values)
+    {
+        // A typed array, so that PostgreSQL compares like with like (ints stay ints, dates stay dates).
+        var converted = values.Select(ToDriver).ToArray();
+        return converted switch
+        {
+            _ when converted.All(v => v is int) => converted.Cast<int>().ToArray(),
+            _ when converted.All(v => v is int or long) => converted.Select(Convert.ToInt64).ToArray(),
+            _ when converted.All(v => v is int or long or double) => converted.Select(Convert.ToDouble).ToArray(),
+            _ when converted.All(v => v is bool) => converted.Cast<bool>().ToArray(),
+            _ when converted.All(v => v is DateOnly) => converted.Cast<DateOnly>().ToArray(),
+            _ when converted.All(v => v is DateTime) => converted.Cast<DateTime>().ToArray(),
+            _ => converted.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)).ToArray(),
+        };
+    }
+
+    /// <inheritdoc />
     public override string PrimaryKeyColumn => "\"id\" SERIAL PRIMARY KEY";
 
     /// <inheritdoc />

@@ -52,6 +52,15 @@ public abstract class SqlDialect
         _ => "SET NULL",
     };
 
+    /// <summary>
+    /// Membership of <paramref name="expression"/> in a list passed as one parameter (<see cref="ListParameter"/>),
+    /// so that a client's list of ten thousand ids does not become ten thousand parameters.
+    /// </summary>
+    public abstract string InListParameter(string expression, string placeholder);
+
+    /// <summary>The single parameter value carrying <paramref name="values"/> for <see cref="InListParameter"/>.</summary>
+    public abstract object ListParameter(IReadOnlyList<object> values);
+
     /// <summary>A case-sensitive LIKE of <paramref name="expression"/> against a pattern, with backslash as escape.</summary>
     public abstract string Like(string expression, string pattern);
 

@@ -41,6 +41,14 @@ public sealed class SqliteDialect : SqlDialect
     };
 
     /// <inheritdoc />
+    public override string InListParameter(string expression, string placeholder) =>
+        $"{expression} IN (SELECT value FROM json_each({placeholder}))";
+
+    /// <inheritdoc />
+    public override object ListParameter(IReadOnlyList<object> values) =>
+        System.Text.Json.JsonSerializer.Serialize(values.Select(ToDriver).ToArray());
+
+    /// <inheritdoc />
     public override string PrimaryKeyColumn => "\"id\" INTEGER PRIMARY KEY AUTOINCREMENT";
 
     /// <inheritdoc />
