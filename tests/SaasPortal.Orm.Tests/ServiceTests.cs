@@ -146,6 +146,29 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task Call_guards_run_before_every_RPC_call_inside_its_transaction()
+    {
+        var methods = TestModels.Methods();
+        var seen = new List<(int Uid, string Model, string Method)>();
+        methods.RegisterCallGuard((env, model, method, ct) =>
+        {
+            lock (seen)
+            {
+                seen.Add((env.Uid, model, method));
+            }
+
+            return !env.IsSuperuser && method == "unlink" ? throw new UserErrorException("The database is suspended.") : Task.CompletedTask;
+        });
+        var registry = Registry.ModelRegistry.Build(TestModels.Specs.Select(s => (TestModels.Module, s)), methods);
+        var service = new Service.OrmService(Fixture.Databases.Server, new Service.FixedRegistryProvider(registry), Fixture.Settings);
+        var id = (int)(await service.ExecuteKwAsync(Fixture.Database, Users.Demo, "demo", "test.record", "create", L(D(("name", Unique("g")))), D(), Ct))!;
+        var error = await Assert.ThrowsAsync<UserErrorException>(() => service.ExecuteKwAsync(Fixture.Database, Users.Demo, "demo", "test.record", "unlink", L(L(id)), D(), Ct));
+        Assert.Equal("The database is suspended.", error.Message);
+        Assert.Equal(true, await service.ExecuteKwAsync(Fixture.Database, Users.Admin, "admin", "test.record", "unlink", L(L(id)), D(), Ct));
+        Assert.Equal([(Users.Demo, "test.record", "create"), (Users.Demo, "test.record", "unlink"), (Users.Admin, "test.record", "unlink")], seen);
+    }
+
+    [Fact]
     public async Task Results_never_contain_null()
     {
         var id = await CreateRecord();
