@@ -29,6 +29,16 @@ public abstract class KernelTests(OrmFixture fixture) : OrmTestBase(fixture)
     }
 
     [Fact]
+    public async Task The_administrator_cannot_be_deleted_or_deactivated()
+    {
+        var deleted = await Assert.ThrowsAsync<UserErrorException>(() => Admin("res.users", "unlink", L(1)));
+        Assert.StartsWith("You can not remove the admin user", deleted.Message);
+        await Assert.ThrowsAsync<UserErrorException>(() => Admin("res.users", "write", L(1), D(("active", false))));
+        var uid = (int)(await Admin("res.users", "create", D(("name", "Temp"), ("login", Unique("tmp")))))!;
+        Assert.Equal(true, await Admin("res.users", "unlink", L(uid)));
+    }
+
+    [Fact]
     public async Task Share_is_true_for_users_outside_the_employee_group()
     {
         Assert.Equal(false, (await ReadOne("res.users", Users.Demo, "share"))["share"]);

@@ -24,6 +24,7 @@ internal static class KernelMethods
             .Register("res.users", "change_password", ChangePasswordAsync)
             .Register("res.users", "copy", CopyUserAsync)
             .Register("res.users", "context_get", ContextGetAsync)
+            .Register("res.users", "unlink", UnlinkUserAsync)
             .Register("ir.model.data", "get_object_reference", GetObjectReferenceAsync)
             .Register("ir.model.data", "check_object_reference", GetObjectReferenceAsync)
             .Register("res.groups", "create", CreateGroupAsync)
@@ -126,6 +127,11 @@ internal static class KernelMethods
             return await call.Env.Sudo().CallAsync("res.users", "write", [a[0], vals], null, call.CancellationToken);
         }
 
+        if (vals.TryGetValue("active", out var active) && !Values.IsTruthy(active) && (ids.Contains(call.Env.Uid) || ids.Contains(OrmEnvironment.SuperuserId)))
+        {
+            throw new UserErrorException("You cannot deactivate the user you're currently logged in as, nor the administrator.");
+        }
+
         var password = TakePassword(vals);
         if (password is not null && !call.Env.IsSuperuser && ids.Any(id => id != call.Env.Uid))
         {
@@ -171,6 +177,23 @@ internal static class KernelMethods
         }
 
         return await call.SuperAsync([a[0], defaults]);
+    }
+
+    private static Task<object?> UnlinkUserAsync(MethodCall call)
+    {
+        var a = call.Bind(Required("ids"));
+        var ids = Values.ToIds(a[0]);
+        if (ids.Contains(OrmEnvironment.SuperuserId))
+        {
+            throw new UserErrorException("You can not remove the admin user as it is used internally for resources created by Odoo (updates, module installation, ...)");
+        }
+
+        if (ids.Contains(call.Env.Uid))
+        {
+            throw new UserErrorException("You can not remove the user you are currently logged in as.");
+        }
+
+        return call.SuperAsync();
     }
 
     /// <summary>context_get(): the user's language and time zone, which clients such as OdooRPC fetch after login.</summary>
