@@ -22,7 +22,7 @@ public sealed record OrmContext
     public string? Tz => Values.GetValueOrDefault("tz") as string;
 
     /// <summary>Whether searches hide archived records (default true).</summary>
-    public bool ActiveTest => Values.GetValueOrDefault("active_test") is not false;
+    public bool ActiveTest => !Values.TryGetValue("active_test", out var value) || Records.Values.IsTruthy(value);
 
     /// <summary>A context with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     public OrmContext With(string key, object? value)
