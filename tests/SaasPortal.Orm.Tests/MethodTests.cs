@@ -23,6 +23,8 @@ public abstract class MethodTests(OrmFixture fixture) : OrmTestBase(fixture)
         Assert.Equal(5, ((Dictionary<string, object?>)fields["code"]!)["size"]);
         Assert.Equal(false, ((Dictionary<string, object?>)fields["line_count"]!)["store"]);
         Assert.True(fields.ContainsKey("display_name"));
+        var password = (Dictionary<string, object?>)((Dictionary<string, object?>)(await Admin("res.users", "fields_get", L("password")))!)["password"]!;
+        Assert.Equal(false, password["readonly"]);
 
         var only = (Dictionary<string, object?>)(await AdminKw("test.record", "fields_get", L(L("name")), D(("attributes", L("type", "string")))))!;
         Assert.Equal(["name"], only.Keys);

@@ -99,7 +99,7 @@ public static class KernelModels
             Char("login") with { Required = true, Unique = true, Index = true, Help = "Used to log into the system" },
             new FieldSpec
             {
-                Name = "password", Type = FieldType.Char, Compute = "res.users.password",
+                Name = "password", Type = FieldType.Char, Compute = "res.users.password", HasInverse = true,
                 Help = "Write-only: reading gives an empty value. Stored only as an Argon2id hash.",
             },
             Char("password_crypt") with { SystemOnly = true },
@@ -239,7 +239,7 @@ public static class KernelModels
             Selection("type", "Type", ("url", "URL"), ("binary", "File")) with { Default = "binary", Required = true },
             Char("url") with { Size = 1024 },
             Bool("public", "Is public document", false),
-            new FieldSpec { Name = "datas", Type = FieldType.Binary, Label = "File Content", Compute = "ir.attachment.datas" },
+            new FieldSpec { Name = "datas", Type = FieldType.Binary, Label = "File Content", Compute = "ir.attachment.datas", HasInverse = true },
             Char("store_fname", "Stored Filename") with { Readonly = true },
             Int("file_size", "File Size") with { Readonly = true },
             Char("checksum", "Checksum/SHA256") with { Size = 64, Readonly = true, Index = true },

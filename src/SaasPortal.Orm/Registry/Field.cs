@@ -84,7 +84,7 @@ public sealed class Field
     public bool SystemOnly => Spec.SystemOnly;
 
     /// <summary>Whether clients may write the field: stored or related, not readonly, not computed without inverse.</summary>
-    public bool IsReadonly => Spec.Readonly || IsMagic || (IsComputed && !IsRelated);
+    public bool IsReadonly => Spec.Readonly || IsMagic || (IsComputed && !IsRelated && !Spec.HasInverse);
 
     /// <summary>The storage kind of the column.</summary>
     public SqlColumnType ColumnType => Type switch

@@ -67,6 +67,12 @@ public sealed record FieldSpec
     /// <summary>Name of a registered compute function; the field is computed.</summary>
     public string? Compute { get; init; }
 
+    /// <summary>
+    /// A computed field whose writes an override handles (Odoo's <c>inverse</c>), e.g. res.users.password: clients
+    /// see it as writable in fields_get.
+    /// </summary>
+    public bool HasInverse { get; init; }
+
     /// <summary>Dotted paths whose change recomputes a stored computed field.</summary>
     public IReadOnlyList<string>? Depends { get; init; }
 
