@@ -44,6 +44,8 @@ public abstract class DomainTests(OrmFixture fixture) : OrmTestBase(fixture)
         Assert.Equal([b, c, empty], await Search(m, L("done", "=", false)));
         Assert.Equal([a], await Search(m, L("done", "!=", false)));
         Assert.Equal([a], await Search(m, L("done", "=", true)));
+        Assert.Equal([a], await Search(m, L("done", "in", true)));
+        Assert.Equal([b, c, empty], await Search(m, L("done", "not in", true)));
     }
 
     [Fact]

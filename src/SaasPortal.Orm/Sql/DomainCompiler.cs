@@ -395,7 +395,7 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
 
         if (op is "in" or "not in")
         {
-            EmitIn(column, field, op, value, list, leaf);
+            EmitIn(alias, column, field, op, value, list, leaf);
             return;
         }
 
@@ -449,13 +449,12 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
         }
     }
 
-    private void EmitIn(string column, Field field, string op, object? value, List<object?>? list, LeafDomain leaf)
+    private void EmitIn(string alias, string column, Field field, string op, object? value, List<object?>? list, LeafDomain leaf)
     {
-        if (value is bool flag && list is null)
+        if (value is bool && list is null)
         {
-            // Odoo's legacy (f, 'in', True/False): set or not set.
-            var isSet = (op == "in") == flag;
-            sql.Append(column).Append(isSet ? " IS NOT NULL" : " IS NULL");
+            // (f, 'in', True/False) is an abuse Odoo reads as '=' (and 'not in' as '!=').
+            EmitScalar(alias, field, leaf with { Operator = op == "in" ? "=" : "!=" });
             return;
         }
 
