@@ -98,17 +98,19 @@ public sealed class OrmService
     private async Task<object?> ExecuteAsync(string database, int uid, string? expectedHash, string model, string method,
         IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken)
     {
-        if (method.StartsWith('_'))
-        {
-            throw new AccessErrorException($"Private methods (such as {method}) cannot be called remotely.");
-        }
-
         var registry = await _registries.GetRegistryAsync(database, cancellationToken);
-        var modelInfo = registry[model];
-        var write = !BuiltinMethods.ReadOnly.Contains(method);
+        // Refused private calls need no write lock either.
+        var write = !method.StartsWith('_') && !BuiltinMethods.ReadOnly.Contains(method);
         var result = await RunAsync(database, uid, write, async env =>
         {
+            // The user first (a session of a deactivated user learns nothing), then the method and the model.
             await EnsureUserAsync(env, expectedHash, cancellationToken);
+            if (method.StartsWith('_'))
+            {
+                throw new AccessErrorException($"Private methods (such as {method}) cannot be called remotely.");
+            }
+
+            var modelInfo = registry[model];
             if (!env.IsSuperuser)
             {
                 ClientValues.CheckWritable(registry, modelInfo, method, args, kwargs);
