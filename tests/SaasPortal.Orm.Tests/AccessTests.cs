@@ -62,7 +62,7 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
             var lines = (List<object?>)(await created.GetAsync("line_ids", Ct))!;
             return (created.Id, (int)lines[0]!);
         }, Ct);
-        var row = (Dictionary<string, object?>)((List<object?>)(await Fixture.Service.ExecuteKwAsync(database, users.Portal, "portal", "test.record", "read",
+        var row = (Dictionary<string, object?>)((List<object?>)(await Calls.ExecuteKwAsync(database, users.Portal, "portal", "test.record", "read",
             L(L(record), L("line_ids")), D(), Ct))!)[0]!;
         Assert.Equal(L(small), row["line_ids"]);
     }
@@ -108,9 +108,9 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
         Assert.Contains(Users.Groups["group_erp_manager"], groups);
 
         // res.users write is granted to group_erp_manager only, which group_system implies.
-        Assert.Equal(true, await Fixture.Service.ExecuteKwAsync(Fixture.Database, manager, "pw", "res.users", "write",
+        Assert.Equal(true, await Calls.ExecuteKwAsync(Fixture.Database, manager, "pw", "res.users", "write",
             L(L(Users.Demo), D(("signature", "<p>hi</p>"))), D(), Ct));
-        Assert.Equal(true, await Fixture.Service.ExecuteKwAsync(Fixture.Database, manager, "pw", "res.users", "has_group", L("base.group_erp_manager"), D(), Ct));
+        Assert.Equal(true, await Calls.ExecuteKwAsync(Fixture.Database, manager, "pw", "res.users", "has_group", L("base.group_erp_manager"), D(), Ct));
         Assert.Equal(false, await Demo("res.users", "has_group", "base.group_system"));
         Assert.Equal(true, await Demo("res.users", "has_group", "base.group_user"));
         Assert.Equal(true, await Admin("res.users", "has_group", L(manager), "base.group_system"));
@@ -121,7 +121,7 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
     {
         var (database, users) = await Fixture.CreateDatabaseAsync(Ct);
         Task<object?> AsDemo(string method, params object?[] args) =>
-            Fixture.Service.ExecuteKwAsync(database, users.Demo, "demo", "test.tag", method, args, D(), Ct);
+            Calls.ExecuteKwAsync(database, users.Demo, "demo", "test.tag", method, args, D(), Ct);
         var small = await Fixture.Service.RunAsync(database, 1, true, async env =>
         {
             var model = await BaseData.ModelIdAsync(env, "test.tag", Ct);
@@ -162,10 +162,10 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
             return mine.Id;
         }, Ct);
 
-        var visible = Ids(await Fixture.Service.ExecuteKwAsync(database, users.Demo, "demo", "test.record", "search", L(L()), D(), Ct));
+        var visible = Ids(await Calls.ExecuteKwAsync(database, users.Demo, "demo", "test.record", "search", L(L()), D(), Ct));
         Assert.Equal([result], visible);
         var evil = await Assert.ThrowsAsync<ValueErrorException>(() =>
-            Fixture.Service.ExecuteKwAsync(database, users.Demo, "demo", "test.tag", "search", L(L()), D(), Ct));
+            Calls.ExecuteKwAsync(database, users.Demo, "demo", "test.tag", "search", L(L()), D(), Ct));
         Assert.Contains("not allowed", evil.Message, StringComparison.Ordinal);
     }
 
@@ -196,3 +196,7 @@ public abstract class AccessTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteAccessTests(SqliteOrmFixture fixture) : AccessTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresAccessTests(PostgresOrmFixture fixture) : AccessTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpAccessTests(SqliteHttpOrmFixture fixture) : AccessTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpAccessTests(PostgresHttpOrmFixture fixture) : AccessTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

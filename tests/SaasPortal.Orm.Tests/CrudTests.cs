@@ -115,3 +115,7 @@ public abstract class CrudTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteCrudTests(SqliteOrmFixture fixture) : CrudTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresCrudTests(PostgresOrmFixture fixture) : CrudTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpCrudTests(SqliteHttpOrmFixture fixture) : CrudTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpCrudTests(PostgresHttpOrmFixture fixture) : CrudTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

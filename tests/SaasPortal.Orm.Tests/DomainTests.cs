@@ -269,3 +269,7 @@ public abstract class DomainTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteDomainTests(SqliteOrmFixture fixture) : DomainTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresDomainTests(PostgresOrmFixture fixture) : DomainTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpDomainTests(SqliteHttpOrmFixture fixture) : DomainTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpDomainTests(PostgresHttpOrmFixture fixture) : DomainTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

@@ -70,3 +70,7 @@ public abstract class GarbageInputTests(OrmFixture fixture) : OrmTestBase(fixtur
 public sealed class SqliteGarbageInputTests(SqliteOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresGarbageInputTests(PostgresOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpGarbageInputTests(SqliteHttpOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpGarbageInputTests(PostgresHttpOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

@@ -215,3 +215,7 @@ public abstract class KernelTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteKernelTests(SqliteOrmFixture fixture) : KernelTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresKernelTests(PostgresOrmFixture fixture) : KernelTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpKernelTests(SqliteHttpOrmFixture fixture) : KernelTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpKernelTests(PostgresHttpOrmFixture fixture) : KernelTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

@@ -122,3 +122,7 @@ public abstract class MethodTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteMethodTests(SqliteOrmFixture fixture) : MethodTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresMethodTests(PostgresOrmFixture fixture) : MethodTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpMethodTests(SqliteHttpOrmFixture fixture) : MethodTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpMethodTests(PostgresHttpOrmFixture fixture) : MethodTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

@@ -215,3 +215,7 @@ public abstract class RelationTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteRelationTests(SqliteOrmFixture fixture) : RelationTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresRelationTests(PostgresOrmFixture fixture) : RelationTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpRelationTests(SqliteHttpOrmFixture fixture) : RelationTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpRelationTests(PostgresHttpOrmFixture fixture) : RelationTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

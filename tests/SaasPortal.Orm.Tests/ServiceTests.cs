@@ -8,7 +8,7 @@ namespace SaasPortal.Orm.Tests;
 public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
 {
     private Task<int?> Authenticate(string login, string password, string? database = null) =>
-        Fixture.Service.AuthenticateAsync(database ?? Fixture.Database, login, password, Ct);
+        Calls.AuthenticateAsync(database ?? Fixture.Database, login, password, Ct);
 
     [Fact]
     public async Task Authenticate_returns_the_uid_or_null_for_bad_credentials()
@@ -25,7 +25,7 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
     public async Task A_wrong_password_is_AccessDenied_with_fault_code_3()
     {
         var error = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Demo, "wrong", "res.partner", "search", L(L()), D(), Ct));
+            Calls.ExecuteKwAsync(Fixture.Database, Users.Demo, "wrong", "res.partner", "search", L(L()), D(), Ct));
         Assert.Equal("Access Denied", error.Message);
         Assert.Equal(3, error.FaultCode);
         Assert.Equal("odoo.exceptions.AccessDenied", error.PythonName);
@@ -35,7 +35,7 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
     public async Task Credentials_are_checked_before_the_model_or_method()
     {
         await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Demo, "wrong", "no.such.model", "_private", L(), D(), Ct));
+            Calls.ExecuteKwAsync(Fixture.Database, Users.Demo, "wrong", "no.such.model", "_private", L(), D(), Ct));
     }
 
     [Fact]
@@ -43,12 +43,12 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
     {
         var (other, _) = await Fixture.CreateDatabaseAsync(Ct);
         var login = Unique("only");
-        var uid = (int)(await Fixture.Service.ExecuteKwAsync(other, 1, "admin", "res.users", "create",
+        var uid = (int)(await Calls.ExecuteKwAsync(other, 1, "admin", "res.users", "create",
             L(D(("name", "Only Here"), ("login", login), ("password", "secret"))), D(), Ct))!;
         Assert.Equal(uid, await Authenticate(login, "secret", other));
         Assert.Null(await Authenticate(login, "secret"));
         await Assert.ThrowsAsync<AccessDeniedException>(() =>
-            Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "secret", "res.partner", "search", L(L()), D(), Ct));
+            Calls.ExecuteKwAsync(Fixture.Database, uid, "secret", "res.partner", "search", L(L()), D(), Ct));
     }
 
     [Fact]
@@ -57,10 +57,10 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
         var login = Unique("pw");
         var uid = (int)(await Admin("res.users", "create", D(("name", "Pw"), ("login", login), ("password", "old"),
             ("groups_id", L(L(4, Users.Groups["group_user"])))))) !;
-        Assert.NotNull(await Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "old", "res.partner", "search", L(L()), D(), Ct));
-        Assert.Equal(true, await Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "old", "res.users", "change_password", L("old", "new"), D(), Ct));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "old", "res.partner", "search", L(L()), D(), Ct));
-        Assert.NotNull(await Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "new", "res.partner", "search", L(L()), D(), Ct));
+        Assert.NotNull(await Calls.ExecuteKwAsync(Fixture.Database, uid, "old", "res.partner", "search", L(L()), D(), Ct));
+        Assert.Equal(true, await Calls.ExecuteKwAsync(Fixture.Database, uid, "old", "res.users", "change_password", L("old", "new"), D(), Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Calls.ExecuteKwAsync(Fixture.Database, uid, "old", "res.partner", "search", L(L()), D(), Ct));
+        Assert.NotNull(await Calls.ExecuteKwAsync(Fixture.Database, uid, "new", "res.partner", "search", L(L()), D(), Ct));
         Assert.Equal(uid, await Authenticate(login, "new"));
     }
 
@@ -70,9 +70,9 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
         var login = Unique("off");
         var uid = (int)(await Admin("res.users", "create", D(("name", "Off"), ("login", login), ("password", "pw"),
             ("groups_id", L(L(4, Users.Groups["group_user"])))))) !;
-        Assert.NotNull(await Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "pw", "res.partner", "search", L(L()), D(), Ct));
+        Assert.NotNull(await Calls.ExecuteKwAsync(Fixture.Database, uid, "pw", "res.partner", "search", L(L()), D(), Ct));
         await Admin("res.users", "write", L(uid), D(("active", false)));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => Fixture.Service.ExecuteKwAsync(Fixture.Database, uid, "pw", "res.partner", "search", L(L()), D(), Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Calls.ExecuteKwAsync(Fixture.Database, uid, "pw", "res.partner", "search", L(L()), D(), Ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Fixture.Service.ExecuteKwAsSessionUserAsync(Fixture.Database, uid, "res.partner", "search", L(L()), D(), Ct));
         Assert.Null(await Authenticate(login, "pw"));
         Assert.NotNull(await Fixture.Service.ExecuteKwAsSessionUserAsync(Fixture.Database, Users.Demo, "res.partner", "search", L(L()), D(), Ct));
@@ -186,3 +186,7 @@ public abstract class ServiceTests(OrmFixture fixture) : OrmTestBase(fixture)
 public sealed class SqliteServiceTests(SqliteOrmFixture fixture) : ServiceTests(fixture), IClassFixture<SqliteOrmFixture>;
 
 public sealed class PostgresServiceTests(PostgresOrmFixture fixture) : ServiceTests(fixture), IClassFixture<PostgresOrmFixture>;
+
+public sealed class SqliteHttpServiceTests(SqliteHttpOrmFixture fixture) : ServiceTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
+
+public sealed class PostgresHttpServiceTests(PostgresHttpOrmFixture fixture) : ServiceTests(fixture), IClassFixture<PostgresHttpOrmFixture>;

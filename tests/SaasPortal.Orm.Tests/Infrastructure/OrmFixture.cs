@@ -8,7 +8,8 @@ namespace SaasPortal.Orm.Tests.Infrastructure;
 
 /// <summary>
 /// One database per test class with the test models and base data, on a real backend, behind a real
-/// <see cref="OrmService"/>. Argon2 runs with cheap parameters here; production defaults are tested separately.
+/// <see cref="OrmService"/>, reached through <see cref="Calls"/>: in-process, or over HTTP for the Http fixtures.
+/// Argon2 runs with cheap parameters here; production defaults are tested separately.
 /// </summary>
 public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifetime
 {
@@ -27,6 +28,9 @@ public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifeti
 
     public OrmService Service { get; private set; } = null!;
 
+    /// <summary>How the tests' execute_kw and authenticate calls reach <see cref="Service"/>.</summary>
+    public ICallTransport Calls { get; private set; } = null!;
+
     /// <summary>The class's database, with base data installed.</summary>
     public string Database { get; private set; } = "";
 
@@ -37,6 +41,7 @@ public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifeti
         await Databases.InitializeAsync();
         Settings = new OrmSettings { DataDirectory = Databases.DataDirectory, PasswordHashing = CheapHashing };
         Service = new OrmService(Databases.Server, new FixedRegistryProvider(Registry), Settings);
+        Calls = await ConnectAsync();
         (Database, Users) = await CreateDatabaseAsync(TestContext.Current.CancellationToken);
     }
 
@@ -57,8 +62,16 @@ public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifeti
         return (name, template.Users);
     }
 
+    /// <summary>The transport of this fixture's calls; in-process unless a subclass says otherwise.</summary>
+    protected virtual Task<ICallTransport> ConnectAsync() => Task.FromResult<ICallTransport>(new InProcessCalls(Service));
+
     public async ValueTask DisposeAsync()
     {
+        if (Calls is IAsyncDisposable transport)
+        {
+            await transport.DisposeAsync();
+        }
+
         await Databases.DisposeAsync();
         GC.SuppressFinalize(this);
     }
@@ -67,3 +80,13 @@ public abstract class OrmFixture(DatabaseServerFixture databases) : IAsyncLifeti
 public sealed class SqliteOrmFixture() : OrmFixture(new SqliteDatabasesFixture());
 
 public sealed class PostgresOrmFixture() : OrmFixture(new PostgresDatabasesFixture());
+
+/// <summary>The same databases and service, called over HTTP through the shared <see cref="ConformanceEdge"/>.</summary>
+public abstract class HttpOrmFixture(DatabaseServerFixture databases) : OrmFixture(databases)
+{
+    protected override async Task<ICallTransport> ConnectAsync() => await ConformanceEdge.ConnectAsync(Databases.Prefix, Service);
+}
+
+public sealed class SqliteHttpOrmFixture() : HttpOrmFixture(new SqliteDatabasesFixture());
+
+public sealed class PostgresHttpOrmFixture() : HttpOrmFixture(new PostgresDatabasesFixture());

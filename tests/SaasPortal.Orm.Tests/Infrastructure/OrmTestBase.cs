@@ -2,7 +2,10 @@ using SaasPortal.Orm.Methods;
 
 namespace SaasPortal.Orm.Tests.Infrastructure;
 
-/// <summary>Helpers shared by the conformance tests: calls over the entry point, wire-value builders.</summary>
+/// <summary>
+/// Helpers shared by the conformance tests: calls through the fixture's transport (in-process or over HTTP),
+/// wire-value builders. <see cref="AsAdminAsync{T}"/> always runs in-process, on the same database.
+/// </summary>
 public abstract class OrmTestBase(OrmFixture fixture)
 {
     protected OrmFixture Fixture { get; } = fixture;
@@ -11,20 +14,23 @@ public abstract class OrmTestBase(OrmFixture fixture)
 
     protected TestUsers Users => Fixture.Users;
 
+    /// <summary>execute_kw and authenticate, as the fixture carries them (in-process or over HTTP).</summary>
+    protected ICallTransport Calls => Fixture.Calls;
+
     /// <summary>execute_kw as the administrator (uid 1, the superuser).</summary>
     protected Task<object?> Admin(string model, string method, params object?[] args) =>
-        Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Admin, "admin", model, method, args, MethodCall.NoKwargs, Ct);
+        Calls.ExecuteKwAsync(Fixture.Database, Users.Admin, "admin", model, method, args, MethodCall.NoKwargs, Ct);
 
     protected Task<object?> AdminKw(string model, string method, IReadOnlyList<object?> args, Dictionary<string, object?> kwargs) =>
-        Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Admin, "admin", model, method, args, kwargs, Ct);
+        Calls.ExecuteKwAsync(Fixture.Database, Users.Admin, "admin", model, method, args, kwargs, Ct);
 
     /// <summary>execute_kw as the demo user (an employee).</summary>
     protected Task<object?> Demo(string model, string method, params object?[] args) =>
-        Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Demo, "demo", model, method, args, MethodCall.NoKwargs, Ct);
+        Calls.ExecuteKwAsync(Fixture.Database, Users.Demo, "demo", model, method, args, MethodCall.NoKwargs, Ct);
 
     /// <summary>execute_kw as the portal user.</summary>
     protected Task<object?> Portal(string model, string method, params object?[] args) =>
-        Fixture.Service.ExecuteKwAsync(Fixture.Database, Users.Portal, "portal", model, method, args, MethodCall.NoKwargs, Ct);
+        Calls.ExecuteKwAsync(Fixture.Database, Users.Portal, "portal", model, method, args, MethodCall.NoKwargs, Ct);
 
     protected Task<T> AsAdminAsync<T>(Func<OrmEnvironment, Task<T>> work) =>
         Fixture.Service.RunAsync(Fixture.Database, OrmEnvironment.SuperuserId, write: true, work, Ct);
