@@ -47,8 +47,12 @@ internal sealed record ServeSettings
     /// <summary>Operator addon folders, searched after the built-in catalogue.</summary>
     public IReadOnlyList<string> AddonsPaths { get; init; } = [];
 
-    /// <summary>Reads and checks the settings; a problem is a <see cref="SettingsException"/> with one line to show.</summary>
-    public static ServeSettings Read(IConfiguration configuration)
+    /// <summary>
+    /// Reads and checks the settings; a problem is a <see cref="SettingsException"/> with one line to show.
+    /// <paramref name="listening"/> is false for administration commands, which open no port and so need no guard
+    /// against the default admin password on a public address.
+    /// </summary>
+    public static ServeSettings Read(IConfiguration configuration, bool listening = true)
     {
         var section = configuration.GetSection(Section);
         string? Get(string key) => section[key] is { Length: > 0 } value ? value : null;
@@ -129,7 +133,7 @@ internal sealed record ServeSettings
             AddonsPaths = addonsPaths,
         };
 
-        if (string.Equals(settings.AdminPassword, DefaultAdminPassword, StringComparison.Ordinal)
+        if (listening && string.Equals(settings.AdminPassword, DefaultAdminPassword, StringComparison.Ordinal)
             && settings.Urls.FirstOrDefault(u => !BindAddress.IsLoopback(u)) is { } exposed)
         {
             throw new SettingsException(
