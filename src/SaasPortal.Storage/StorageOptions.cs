@@ -14,4 +14,29 @@ public sealed record StorageOptions
 
     /// <summary>Largest pool of connections one database may hold.</summary>
     public int MaxPoolSizePerDatabase { get; init; } = 8;
+
+    /// <summary>
+    /// PostgreSQL: most connections to tenant databases this process holds at once, busy and idle together, across
+    /// every database (the maintenance pool's few come on top). Thousands of tenants share them: when the cap is
+    /// reached, idle connections of other databases are closed to make room, and a caller waits only when every
+    /// connection is busy.
+    /// </summary>
+    public int MaxConnections { get; init; } = 64;
+
+    /// <summary>
+    /// How long a database may go unused before its pooled connections are closed (SQLite handles with their page
+    /// cache and parsed schema; PostgreSQL sessions). Zero or less keeps pools open.
+    /// </summary>
+    public TimeSpan IdlePoolTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>SQLite page cache per connection, in KiB (<c>PRAGMA cache_size</c>; SQLite's own default is 2000).</summary>
+    public int SqliteCacheSizeKib { get; init; } = 1024;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPoolSizePerDatabase, 1, nameof(MaxPoolSizePerDatabase));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SqliteCacheSizeKib, 64, nameof(SqliteCacheSizeKib));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SaasPortal.Addons.Modules;
 using SaasPortal.Storage;
@@ -11,23 +13,49 @@ internal static class StorageRegistration
 {
     public static IServiceCollection AddSaasPortalStorage(this IServiceCollection services, ServeSettings settings)
     {
-        var storage = new StorageOptions
+        services.AddSingleton(sp => ReadStorageOptions(settings, sp.GetService<IConfiguration>()));
+        services.AddSingleton<IDatabaseServer>(sp =>
         {
-            Backend = settings.Backend,
-            DataDirectory = settings.DataDirectory,
-            PostgresConnectionString = settings.PostgresConnectionString,
-        };
-        services.AddSingleton(storage);
-        services.AddSingleton<IDatabaseServer>(_ => storage.Backend switch
-        {
-            DatabaseBackend.Postgres => new PostgresDatabaseServer(storage, PostgresDialect.Instance),
-            _ => new SqliteDatabaseServer(storage, SqliteDialect.Instance),
+            var storage = sp.GetRequiredService<StorageOptions>();
+            return storage.Backend switch
+            {
+                DatabaseBackend.Postgres => new PostgresDatabaseServer(storage, PostgresDialect.Instance),
+                _ => new SqliteDatabaseServer(storage, SqliteDialect.Instance),
+            };
         });
         services.AddSingleton<DatabaseManager>();
         // The module system's initializer needs the ORM, whose behaviours need the database manager: resolve it on first use.
         services.AddSingleton<IDatabaseInitializer>(sp => new DeferredDatabaseInitializer(sp.GetRequiredService<AddonDatabaseInitializer>));
         services.AddSingleton<AddonDatabaseInitializer>();
         return services;
+    }
+
+    /// <summary>
+    /// The storage settings: the serve settings plus the pool limits, read from configuration only
+    /// (<c>SaasPortal:PgMaxConnections</c>, <c>SaasPortal:IdlePoolSeconds</c>, <c>SaasPortal:SqliteCacheSizeKib</c>).
+    /// </summary>
+    private static StorageOptions ReadStorageOptions(ServeSettings settings, IConfiguration? configuration)
+    {
+        var defaults = new StorageOptions { Backend = settings.Backend, DataDirectory = settings.DataDirectory };
+        int Read(string key, int fallback, int minimum)
+        {
+            if (configuration?[$"{ServeSettings.Section}:{key}"] is not { Length: > 0 } text)
+            {
+                return fallback;
+            }
+
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum
+                ? value
+                : throw new SettingsException($"{ServeSettings.Section}:{key} must be a whole number of at least {minimum}, not '{text}'.");
+        }
+
+        return defaults with
+        {
+            PostgresConnectionString = settings.PostgresConnectionString,
+            MaxConnections = Read("PgMaxConnections", defaults.MaxConnections, 1),
+            IdlePoolTimeout = TimeSpan.FromSeconds(Read("IdlePoolSeconds", (int)defaults.IdlePoolTimeout.TotalSeconds, 0)),
+            SqliteCacheSizeKib = Read("SqliteCacheSizeKib", defaults.SqliteCacheSizeKib, 64),
+        };
     }
 }
 

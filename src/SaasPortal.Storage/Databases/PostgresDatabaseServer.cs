@@ -8,7 +8,9 @@ namespace SaasPortal.Storage.Databases;
 /// <summary>
 /// Databases on one PostgreSQL server, one per tenant, each with its own capped Npgsql pool.
 /// The configured connection string names the maintenance database (e.g. <c>postgres</c>) used for
-/// CREATE/ALTER/DROP DATABASE; tenant pools are created on first use and closed when idle.
+/// CREATE/ALTER/DROP DATABASE; tenant pools are created on first use, closed when idle, and all together hold at
+/// most <see cref="StorageOptions.MaxConnections"/> connections, so thousands of tenants cannot exhaust the server's
+/// <c>max_connections</c>.
 /// </summary>
 public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 {
@@ -18,9 +20,12 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
     private readonly NpgsqlDataSource _maintenance;
     private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _pools = new(StringComparer.Ordinal);
     private readonly PostgresTools _tools;
+    private readonly ConnectionBudget _budget;
+    private readonly IdlePoolSweeper _sweeper;
+    private readonly TimeSpan _openTimeout;
 
     /// <summary>Creates a server for <see cref="StorageOptions.PostgresConnectionString"/>.</summary>
-    public PostgresDatabaseServer(StorageOptions options, SqlDialect dialect)
+    public PostgresDatabaseServer(StorageOptions options, SqlDialect dialect, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(dialect);
@@ -29,13 +34,17 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
             throw new ArgumentException("The PostgreSQL backend needs a connection string.", nameof(options));
         }
 
+        options.Validate();
         _baseSettings = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString)
         {
-            MaxPoolSize = Math.Max(1, options.MaxPoolSizePerDatabase),
-            // Idle tenants give their connections back quickly: a thousand tenants must not hold a thousand sockets.
+            MaxPoolSize = Math.Min(options.MaxPoolSizePerDatabase, options.MaxConnections),
+            // Npgsql's own pruning stays as a backstop; the sweeper below closes idle tenants' pools as a whole.
             ConnectionIdleLifetime = 60,
             MinPoolSize = 0,
         };
+        _budget = new ConnectionBudget(options.MaxConnections);
+        _sweeper = new IdlePoolSweeper(options.IdlePoolTimeout, ClearPool, time);
+        _openTimeout = TimeSpan.FromSeconds(_baseSettings.Timeout > 0 ? _baseSettings.Timeout : 15);
         if (string.IsNullOrEmpty(_baseSettings.Database))
         {
             _baseSettings.Database = "postgres";
@@ -51,6 +60,12 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 
     /// <inheritdoc />
     public string BackupFileName => "database.pgdump";
+
+    /// <summary>Tenant connections held now, busy and idle (an upper bound; never above <see cref="StorageOptions.MaxConnections"/>).</summary>
+    public int HeldConnections => _budget.Held;
+
+    /// <summary>Closes the pools of databases idle for longer than the timeout now, as the timer does; returns how many.</summary>
+    public int CloseIdlePools() => _sweeper.Sweep();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
@@ -142,15 +157,35 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
     {
         DatabaseName.Validate(name);
         var pool = _pools.GetOrAdd(name, n => new Lazy<NpgsqlDataSource>(() => CreatePool(n))).Value;
+        await _budget.AcquireAsync(name, ClearPool, _openTimeout, cancellationToken);
+        _sweeper.Touch(name);
+        NpgsqlConnection connection;
         try
         {
-            return await pool.OpenConnectionAsync(cancellationToken);
+            connection = await pool.OpenConnectionAsync(cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
+            _budget.Cancel();
             await ForgetPoolAsync(name);
             throw new DatabaseNotFoundException(name);
         }
+        catch
+        {
+            _budget.Cancel();
+            throw;
+        }
+
+        // Closing gives the connection back to the pool, where it keeps its slot until the pool is cleared.
+        var returned = 0;
+        connection.StateChange += (_, e) =>
+        {
+            if (e.CurrentState == System.Data.ConnectionState.Closed && Interlocked.Exchange(ref returned, 1) == 0)
+            {
+                _budget.Returned(name);
+            }
+        };
+        return connection;
     }
 
     /// <inheritdoc />
@@ -191,7 +226,19 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
         }
 
         _pools.Clear();
+        _sweeper.Dispose();
         await _maintenance.DisposeAsync();
+    }
+
+    /// <summary>Closes the idle connections of a database's pool (busy ones close when given back) and frees their slots.</summary>
+    private void ClearPool(string name)
+    {
+        if (_pools.TryGetValue(name, out var pool) && pool.IsValueCreated)
+        {
+            pool.Value.Clear();
+        }
+
+        _budget.Cleared(name);
     }
 
     private NpgsqlDataSource CreatePool(string name) =>
@@ -236,11 +283,7 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 
     private async Task DisconnectAsync(string name, CancellationToken cancellationToken)
     {
-        if (_pools.TryGetValue(name, out var pool) && pool.IsValueCreated)
-        {
-            pool.Value.Clear();
-        }
-
+        ClearPool(name);
         await using var command = _maintenance.CreateCommand(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()");
         command.Parameters.Add(new NpgsqlParameter { Value = name });
@@ -249,10 +292,13 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 
     private async Task ForgetPoolAsync(string name)
     {
+        _sweeper.Forget(name);
         if (_pools.TryRemove(name, out var pool) && pool.IsValueCreated)
         {
             pool.Value.Clear();
             await pool.Value.DisposeAsync();
         }
+
+        _budget.Cleared(name);
     }
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SaasPortal.Storage.Dialects;
 
@@ -6,28 +8,45 @@ namespace SaasPortal.Storage.Databases;
 
 /// <summary>
 /// Databases as SQLite files, <c>&lt;data-dir&gt;/db/&lt;name&gt;.sqlite</c>, in WAL mode with pooled connections.
-/// Every connection handed out has a busy timeout (writers queue instead of failing) and foreign keys enforced.
+/// Every connection handed out has a busy timeout (writers queue instead of failing), foreign keys enforced and a
+/// bounded page cache; the pools of databases unused for <see cref="StorageOptions.IdlePoolTimeout"/> are closed.
 /// </summary>
-public sealed class SqliteDatabaseServer : IDatabaseServer
+public sealed class SqliteDatabaseServer : IDatabaseServer, IDisposable
 {
     private const string Extension = ".sqlite";
 
-    // Applied on every open: pooled connections may be new, and these settings are per connection.
-    // synchronous=NORMAL is safe against corruption in WAL mode; it only risks the last commits on power loss.
-    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-
     private static readonly string[] SidecarSuffixes = ["-wal", "-shm", "-journal"];
 
+    /// <summary>
+    /// SQLite handles (the pool's physical connections) already configured. The settings are per handle and survive
+    /// the pool, so a reused handle needs no statements before its call; a new handle is a new key.
+    /// </summary>
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     private readonly string _directory;
+    private readonly string _connectionPragmas;
+    private readonly IdlePoolSweeper _sweeper;
 
     /// <summary>Creates a server over <c>db/</c> in the data directory of <paramref name="options"/>.</summary>
-    public SqliteDatabaseServer(StorageOptions options, SqlDialect dialect)
+    public SqliteDatabaseServer(StorageOptions options, SqlDialect dialect, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(dialect);
+        options.Validate();
         _directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "db");
         Dialect = dialect;
+        // synchronous=NORMAL is safe against corruption in WAL mode; it only risks the last commits on power loss.
+        // A negative cache_size is in KiB: the page cache of each connection stays below it however much is read.
+        _connectionPragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{options.SqliteCacheSizeKib};");
+        _sweeper = new IdlePoolSweeper(options.IdlePoolTimeout, name => ClearPool(PathOf(name)), time);
     }
+
+    /// <summary>How many databases have a pool that has not been closed as idle yet (for tests and monitoring).</summary>
+    public int OpenPoolCount => _sweeper.TrackedCount;
+
+    /// <summary>Closes the pools of databases idle for longer than the timeout now, as the timer does; returns how many.</summary>
+    public int CloseIdlePools() => _sweeper.Sweep();
 
     /// <inheritdoc />
     public SqlDialect Dialect { get; }
@@ -105,6 +124,7 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
         }
 
         // Fold the WAL into the main file so the rename moves one self-contained file.
+        _sweeper.Forget(source);
         ClearPool(sourcePath);
         await CheckpointAsync(sourcePath, cancellationToken);
         Claim(targetPath, target);
@@ -121,6 +141,7 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
             return Task.FromResult(false);
         }
 
+        _sweeper.Forget(name);
         ClearPool(path);
         DeleteWithSidecars(path);
         return Task.FromResult(true);
@@ -152,9 +173,15 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = ConnectionPragmas;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            _sweeper.Touch(name);
+            if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = _connectionPragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                Configured.TryAdd(handle, handle);
+            }
+
             return connection;
         }
         catch
@@ -295,6 +322,9 @@ public sealed class SqliteDatabaseServer : IDatabaseServer
         using var connection = new SqliteConnection(ConnectionString(path, pooled: true));
         SqliteConnection.ClearPool(connection);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _sweeper.Dispose();
 
     private static void DeleteWithSidecars(string path)
     {

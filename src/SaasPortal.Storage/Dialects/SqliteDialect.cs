@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace SaasPortal.Storage.Dialects;
@@ -16,6 +17,9 @@ public sealed class SqliteDialect : SqlDialect
 
     /// <summary>Name of the Unicode lower-casing function registered on every connection.</summary>
     private const string LowerFunction = "saas_lower";
+
+    /// <summary>SQLite handles (physical connections, which the pool reuses) that have case-sensitive LIKE set.</summary>
+    private static readonly ConditionalWeakTable<object, object> CaseSensitiveLike = [];
 
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -105,11 +109,22 @@ public sealed class SqliteDialect : SqlDialect
     public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var sqlite = (SqliteConnection)connection;
-        // Functions live on the connection object, so every connection handed out by the pool needs them again.
+        // Functions live on the connection object (the pool unregisters them when it takes a handle back), so every
+        // connection handed out needs them again; registering one runs no SQL.
         sqlite.CreateFunction<string?, string?>(LowerFunction, s => s?.ToLowerInvariant(), isDeterministic: true);
+        // The pragma lasts as long as the handle: a handle reused from the pool needs no statement for it.
+        if (sqlite.Handle is { } handle && CaseSensitiveLike.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         await using var command = sqlite.CreateCommand();
         command.CommandText = "PRAGMA case_sensitive_like = ON;";
         await command.ExecuteNonQueryAsync(cancellationToken);
+        if (sqlite.Handle is { } configured)
+        {
+            CaseSensitiveLike.TryAdd(configured, configured);
+        }
     }
 
     /// <inheritdoc />
