@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -76,7 +75,7 @@ public class ModuleInstallBenchmarks
         });
         _operations = new ModuleOperations(_modules, orm);
         _initializer = new AddonDatabaseInitializer(_modules, orm);
-        _plainSql = PlainSqlFor(_server.Dialect);
+        _plainSql = PlainModuleTables.For(_modules.Catalogue, _server.Dialect, Sale).Sql;
     }
 
     [IterationSetup(Targets = [nameof(InstallSale), nameof(PlainSqlTables)])]
@@ -129,41 +128,6 @@ public class ModuleInstallBenchmarks
         await _initializer.InitializeAsync(new DatabaseInitialization { Name = name, Password = "bench" }, [], CancellationToken.None);
         return name;
     }
-
-    /// <summary>CREATE TABLE statements for the tables installing sale adds: its models' and dependencies' tables and relation tables.</summary>
-    private string PlainSqlFor(SqlDialect dialect)
-    {
-        var catalogue = _modules.Catalogue;
-        var before = Registry(catalogue, ["base", "web"]);
-        var after = Registry(catalogue, new DependencyResolver(catalogue).InstallOrder(Sale, new HashSet<string>(["base", "web"])).Concat(["base", "web"]));
-        var sql = new StringBuilder();
-        foreach (var model in after.Models.Where(m => !before.Contains(m.Name)))
-        {
-            sql.Append("CREATE TABLE ").Append(dialect.Quote("plain_" + model.Table)).Append(" (").Append(dialect.PrimaryKeyColumn);
-            foreach (var field in model.Fields.Where(f => f.HasColumn && f.Name != "id"))
-            {
-                sql.Append(", ").Append(dialect.Quote(field.Name)).Append(' ').Append(dialect.ColumnType(field.ColumnType));
-            }
-
-            sql.Append(");\n");
-        }
-
-        foreach (var relation in after.Models.SelectMany(m => m.Fields).Select(f => f.Relation).OfType<RelationInfo>().DistinctBy(r => r.Table)
-                     .Where(r => !before.Models.SelectMany(m => m.Fields).Any(f => f.Relation?.Table == r.Table)))
-        {
-            sql.Append("CREATE TABLE ").Append(dialect.Quote("plain_" + relation.Table)).Append(" (")
-                .Append(dialect.Quote(relation.Column1)).Append(" integer NOT NULL, ").Append(dialect.Quote(relation.Column2))
-                .Append(" integer NOT NULL, PRIMARY KEY (").Append(dialect.Quote(relation.Column1)).Append(", ")
-                .Append(dialect.Quote(relation.Column2)).Append("));\n");
-        }
-
-        return sql.ToString();
-    }
-
-    private static ModelRegistry Registry(AddonCatalogue catalogue, IEnumerable<string> names) =>
-        ModelRegistry.Build(names.Distinct().Select(n => catalogue.Find(n)!)
-            .SelectMany(a => a.Models.Select(m => (a.Name, m)))
-            .OrderBy(d => d.Name == "base" ? 0 : 1), null);
 
     private static string StartTestPostgres()
     {

@@ -12,6 +12,16 @@ if (args is ["tenants-memory", ..])
     return await SaasPortal.Bench.Http.TenantMemoryBenchmark.RunAsync(args[1..], CancellationToken.None);
 }
 
+if (args is ["all", ..])
+{
+    return await SaasPortal.Bench.Suite.AllCommand.RunAsync(args[1..], CancellationToken.None);
+}
+
+if (args is [SaasPortal.Bench.Suite.PlaintextCeiling.Verb, var url])
+{
+    return await SaasPortal.Bench.Suite.PlaintextCeiling.RunHostAsync(url);
+}
+
 if (args is ["provisioning", ..])
 {
     return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);

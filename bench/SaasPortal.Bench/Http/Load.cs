@@ -8,16 +8,19 @@ internal sealed record LoadResult(string Name, int Concurrency, long Calls, long
     public double CallsPerSecond => Calls / Seconds;
 
     public string? FirstError { get; init; }
+
+    /// <summary>Every successful call's latency in milliseconds, sorted ascending (for distributions and charts).</summary>
+    public IReadOnlyList<double> Latencies { get; init; } = [];
 }
 
 /// <summary>A closed-loop load generator: <c>concurrency</c> workers call as fast as answers come, for a fixed time.</summary>
 internal static class Load
 {
     public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, CancellationToken, Task> call,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int warmupCalls = 20)
     {
         // Warm-up: JIT, pools and caches on both sides, not counted.
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < warmupCalls; i++)
         {
             await call(i, cancellationToken);
         }
@@ -50,7 +53,7 @@ internal static class Load
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, concurrency, all.Length, errors, seconds, Percentile(all, 0.5), Percentile(all, 0.99)) { FirstError = firstError };
+        return new LoadResult(name, concurrency, all.Length, errors, seconds, Percentile(all, 0.5), Percentile(all, 0.99)) { FirstError = firstError, Latencies = all };
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

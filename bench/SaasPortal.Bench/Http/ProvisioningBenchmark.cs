@@ -16,7 +16,7 @@ internal static class ProvisioningBenchmark
 {
     private const string Admin = "admin";
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken, Action<ProvisioningMeasurement>? measured = null)
     {
         var backend = OrmHttpBenchmark.Option(args, "--backend") ?? "sqlite";
         var calls = int.Parse(OrmHttpBenchmark.Option(args, "--calls") ?? "100", CultureInfo.InvariantCulture);
@@ -101,6 +101,7 @@ internal static class ProvisioningBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"| raw copy of the template | {raw.Median:F1} | {raw.P99:F1} | {raw.Mean:F1} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| ratio (median) | {provisioning.Median / raw.Median:F2}× | {provisioning.P99 / raw.P99:F2}× | |");
         Console.WriteLine(report);
+        measured?.Invoke(new ProvisioningMeasurement(calls, provisioning.Median, provisioning.P99, raw.Median, raw.P99));
         return 0;
     }
 

@@ -13,7 +13,7 @@ internal static class TenantMemoryBenchmark
 {
     private const string Admin = "admin";
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken, Action<TenantMemoryMeasurement>? measured = null)
     {
         var count = int.Parse(OrmHttpBenchmark.Option(args, "--count") ?? "1000", CultureInfo.InvariantCulture);
         await using var server = await ServerUnderTest.StartAsync("Release", [], cancellationToken);
@@ -50,6 +50,7 @@ internal static class TenantMemoryBenchmark
         Console.WriteLine($"| server RSS, tenants on disk, none opened (baseline) | {before / 1048576.0:F1} MiB |");
         Console.WriteLine($"| server RSS, every tenant opened and idle | {after / 1048576.0:F1} MiB |");
         Console.WriteLine($"| resident bytes per idle tenant | {(after - before) / (double)count / 1024:F1} KiB (target < 100 KB) |");
+        measured?.Invoke(new TenantMemoryMeasurement(count, before, after, server.ProcessId));
         return 0;
     }
 }
