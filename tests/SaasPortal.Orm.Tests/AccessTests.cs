@@ -200,3 +200,5 @@ public sealed class PostgresAccessTests(PostgresOrmFixture fixture) : AccessTest
 public sealed class SqliteHttpAccessTests(SqliteHttpOrmFixture fixture) : AccessTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpAccessTests(PostgresHttpOrmFixture fixture) : AccessTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcAccessTests(SqliteJsonRpcOrmFixture fixture) : AccessTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

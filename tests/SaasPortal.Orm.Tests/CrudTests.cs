@@ -119,3 +119,5 @@ public sealed class PostgresCrudTests(PostgresOrmFixture fixture) : CrudTests(fi
 public sealed class SqliteHttpCrudTests(SqliteHttpOrmFixture fixture) : CrudTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpCrudTests(PostgresHttpOrmFixture fixture) : CrudTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcCrudTests(SqliteJsonRpcOrmFixture fixture) : CrudTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

@@ -273,3 +273,5 @@ public sealed class PostgresDomainTests(PostgresOrmFixture fixture) : DomainTest
 public sealed class SqliteHttpDomainTests(SqliteHttpOrmFixture fixture) : DomainTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpDomainTests(PostgresHttpOrmFixture fixture) : DomainTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcDomainTests(SqliteJsonRpcOrmFixture fixture) : DomainTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

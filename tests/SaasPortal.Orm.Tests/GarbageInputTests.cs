@@ -74,3 +74,5 @@ public sealed class PostgresGarbageInputTests(PostgresOrmFixture fixture) : Garb
 public sealed class SqliteHttpGarbageInputTests(SqliteHttpOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpGarbageInputTests(PostgresHttpOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcGarbageInputTests(SqliteJsonRpcOrmFixture fixture) : GarbageInputTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

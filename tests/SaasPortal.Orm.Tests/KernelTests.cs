@@ -219,3 +219,5 @@ public sealed class PostgresKernelTests(PostgresOrmFixture fixture) : KernelTest
 public sealed class SqliteHttpKernelTests(SqliteHttpOrmFixture fixture) : KernelTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpKernelTests(PostgresHttpOrmFixture fixture) : KernelTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcKernelTests(SqliteJsonRpcOrmFixture fixture) : KernelTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

@@ -126,3 +126,5 @@ public sealed class PostgresMethodTests(PostgresOrmFixture fixture) : MethodTest
 public sealed class SqliteHttpMethodTests(SqliteHttpOrmFixture fixture) : MethodTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpMethodTests(PostgresHttpOrmFixture fixture) : MethodTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcMethodTests(SqliteJsonRpcOrmFixture fixture) : MethodTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

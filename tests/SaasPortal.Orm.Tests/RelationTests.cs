@@ -219,3 +219,5 @@ public sealed class PostgresRelationTests(PostgresOrmFixture fixture) : Relation
 public sealed class SqliteHttpRelationTests(SqliteHttpOrmFixture fixture) : RelationTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpRelationTests(PostgresHttpOrmFixture fixture) : RelationTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcRelationTests(SqliteJsonRpcOrmFixture fixture) : RelationTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

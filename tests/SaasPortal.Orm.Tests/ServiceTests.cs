@@ -190,3 +190,5 @@ public sealed class PostgresServiceTests(PostgresOrmFixture fixture) : ServiceTe
 public sealed class SqliteHttpServiceTests(SqliteHttpOrmFixture fixture) : ServiceTests(fixture), IClassFixture<SqliteHttpOrmFixture>;
 
 public sealed class PostgresHttpServiceTests(PostgresHttpOrmFixture fixture) : ServiceTests(fixture), IClassFixture<PostgresHttpOrmFixture>;
+
+public sealed class SqliteJsonRpcServiceTests(SqliteJsonRpcOrmFixture fixture) : ServiceTests(fixture), IClassFixture<SqliteJsonRpcOrmFixture>;

@@ -35,11 +35,11 @@ public sealed class ConformanceEdge : IAsyncLifetime
     private static readonly Lazy<Task<Host>> Shared = new(StartAsync);
 
     /// <summary>Routes <paramref name="prefix"/>'s databases to <paramref name="service"/> and returns a transport over HTTP; disposing it removes the route.</summary>
-    public static async Task<HttpCalls> ConnectAsync(string prefix, OrmService service)
+    public static async Task<HttpCalls> ConnectAsync(string prefix, OrmService service, RpcProtocol protocol)
     {
         var host = await Shared.Value;
         host.Gateway.Route(prefix, service);
-        return new HttpCalls(new OdooClient(host.Http, host.Url), new Unroute(host.Gateway, prefix));
+        return new HttpCalls(new OdooClient(host.Http, host.Url, protocol), new Unroute(host.Gateway, prefix));
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

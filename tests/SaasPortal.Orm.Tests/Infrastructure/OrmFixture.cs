@@ -1,3 +1,4 @@
+using SaasPortal.Client;
 using SaasPortal.Orm.Registry;
 using SaasPortal.Orm.Security;
 using SaasPortal.Orm.Service;
@@ -82,11 +83,16 @@ public sealed class SqliteOrmFixture() : OrmFixture(new SqliteDatabasesFixture()
 public sealed class PostgresOrmFixture() : OrmFixture(new PostgresDatabasesFixture());
 
 /// <summary>The same databases and service, called over HTTP through the shared <see cref="ConformanceEdge"/>.</summary>
-public abstract class HttpOrmFixture(DatabaseServerFixture databases) : OrmFixture(databases)
+public abstract class HttpOrmFixture(DatabaseServerFixture databases, RpcProtocol protocol) : OrmFixture(databases)
 {
-    protected override async Task<ICallTransport> ConnectAsync() => await ConformanceEdge.ConnectAsync(Databases.Prefix, Service);
+    protected override async Task<ICallTransport> ConnectAsync() => await ConformanceEdge.ConnectAsync(Databases.Prefix, Service, protocol);
 }
 
-public sealed class SqliteHttpOrmFixture() : HttpOrmFixture(new SqliteDatabasesFixture());
+/// <summary>SQLite over XML-RPC, as Python's xmlrpc.client calls.</summary>
+public sealed class SqliteHttpOrmFixture() : HttpOrmFixture(new SqliteDatabasesFixture(), RpcProtocol.XmlRpc);
 
-public sealed class PostgresHttpOrmFixture() : HttpOrmFixture(new PostgresDatabasesFixture());
+/// <summary>PostgreSQL over XML-RPC.</summary>
+public sealed class PostgresHttpOrmFixture() : HttpOrmFixture(new PostgresDatabasesFixture(), RpcProtocol.XmlRpc);
+
+/// <summary>SQLite over JSON-RPC (/jsonrpc), as OdooRPC and odoo-await call.</summary>
+public sealed class SqliteJsonRpcOrmFixture() : HttpOrmFixture(new SqliteDatabasesFixture(), RpcProtocol.JsonRpc);
