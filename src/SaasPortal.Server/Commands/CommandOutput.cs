@@ -62,7 +62,7 @@ internal sealed class CommandOutput(bool json, TextWriter writer)
         DateTime t => JsonValue.Create(t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         JsonNode node => node,
         IEnumerable<KeyValuePair<string, object?>> dict => new JsonObject(dict.Select(p => KeyValuePair.Create(p.Key, ToNode(p.Value)))),
-        IEnumerable<KeyValuePair<string, string>> dict => new JsonObject(dict.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+        IDictionary dict => new JsonObject(dict.Keys.Cast<object>().Select(k => KeyValuePair.Create(Convert.ToString(k, CultureInfo.InvariantCulture) ?? "", ToNode(dict[k])))),
         IEnumerable items and not string => new JsonArray([.. items.Cast<object?>().Select(ToNode)]),
         IFormattable f => JsonValue.Create(f.ToString(null, CultureInfo.InvariantCulture)),
         _ => JsonValue.Create(value.ToString()),

@@ -7,6 +7,7 @@ using SaasPortal.Api;
 using SaasPortal.Api.Hosting;
 using SaasPortal.Api.Services;
 using SaasPortal.Server.Commands;
+using SaasPortal.Server.Observability;
 
 namespace SaasPortal.Server.Hosting;
 
@@ -24,10 +25,12 @@ internal static class ServerHost
         builder.Configuration.AddInMemoryCollection(commandLine);
 
         ServeSettings settings;
+        ObservabilitySettings observability;
         MasterPassword masterPassword;
         try
         {
             settings = ServeSettings.Read(builder.Configuration);
+            observability = ObservabilitySettings.Read(builder.Configuration);
             Directory.CreateDirectory(settings.DataDirectory);
             masterPassword = await MasterPassword.LoadAsync(settings.DataDirectory, settings.MasterPassword, cancellationToken);
         }
@@ -59,9 +62,11 @@ internal static class ServerHost
         });
         builder.Services.AddHostedService<PortalDatabaseStartup>();
         builder.Services.AddPortalBootstrap();
+        builder.AddSaasPortalObservability(settings, observability);
 
         await using var app = builder.Build();
         app.MapSaasPortalEdge();
+        app.MapSaasPortalObservability();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPortal.Server");
         if (masterPassword.Generated)
