@@ -28,7 +28,14 @@ internal static class MemoryWorkload
     public static async Task<MemoryFigure> RunAsync(SuiteOptions options, CancellationToken cancellationToken)
     {
         MemoryFigure? figure = null;
-        var exit = await TenantMemoryBenchmark.RunAsync(["--count", options.MemoryTenants.ToString(CultureInfo.InvariantCulture)], cancellationToken,
+        List<string> args = ["--count", options.MemoryTenants.ToString(CultureInfo.InvariantCulture)];
+        if (options.Quick)
+        {
+            // A smoke run does not wait for the server to close idle pools (the verb's default waits 100 s).
+            args.AddRange(["--idle-seconds", "5"]);
+        }
+
+        var exit = await TenantMemoryBenchmark.RunAsync([.. args], cancellationToken,
             m => figure = new MemoryFigure(m.Tenants, m.BaselineBytes, m.IdleBytes, BenchServer.OpenSqliteFiles(m.ServerProcessId)));
         return exit == 0 && figure is not null ? figure : throw new InvalidOperationException($"the tenants-memory benchmark ended with {exit} and no figures");
     }
