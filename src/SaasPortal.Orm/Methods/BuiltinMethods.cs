@@ -76,10 +76,12 @@ internal static class BuiltinMethods
     private static async Task<object?> SearchReadAsync(MethodCall call)
     {
         var a = call.Bind(Optional("domain"), Optional("fields"), Optional("offset", 0), Optional("limit"), Optional("order"));
-        var fields = FieldList(a[1]);
-        var ids = await Searcher.SearchAsync(call.Env, call.Model, Domain.Parse(a[0]), Offset(a[2]), Limit(a[3]), Order(a[4]), call.CancellationToken);
-        var rows = await Reader.ReadAsync(call.Env, call.Model, ids, fields, call.CancellationToken);
-        return rows.Cast<object?>().ToList();
+        var fields = await Reader.ResolveFieldsAsync(call.Env, call.Model, FieldList(a[1]), call.CancellationToken);
+        // One statement finds the records and reads their columns; only relational and computed values take more.
+        var (ids, rows) = await Searcher.SearchColumnsAsync(call.Env, call.Model, Domain.Parse(a[0]), Offset(a[2]), Limit(a[3]), Order(a[4]),
+            fields.Where(f => f.HasColumn).ToList(), call.CancellationToken);
+        var records = ids.Count == 0 ? [] : await Reader.ValuesAsync(call.Env, call.Model, ids, fields, rows, call.CancellationToken);
+        return records.Cast<object?>().ToList();
     }
 
     private static async Task<object?> CreateAsync(MethodCall call)

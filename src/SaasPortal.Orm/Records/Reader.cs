@@ -37,17 +37,32 @@ internal static class Reader
             throw MissingErrorException.For(model.Name, missing);
         }
 
-        var values = distinct.ToDictionary(id => id, id => new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = id });
+        return await ValuesAsync(env, model, distinct, fields, rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// Wire values of existing records whose stored columns are already read (<paramref name="rows"/>, by id), after
+    /// the access checks: from <see cref="ReadAsync"/>, or from a search that read them (search_read).
+    /// </summary>
+    public static async Task<List<Dictionary<string, object?>>> ValuesAsync(OrmEnvironment env, Model model, List<int> ids, IReadOnlyList<Field> fields,
+        Dictionary<int, Dictionary<string, object?>> rows, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<int, Dictionary<string, object?>>(ids.Count);
+        foreach (var id in ids)
+        {
+            values[id] = new Dictionary<string, object?>(fields.Count + 1, StringComparer.Ordinal) { ["id"] = id };
+        }
+
         foreach (var field in fields)
         {
-            var column = await FieldValuesAsync(env, model, distinct, field, rows, cancellationToken);
-            foreach (var id in distinct)
+            var column = await FieldValuesAsync(env, model, ids, field, rows, cancellationToken);
+            foreach (var id in ids)
             {
                 values[id][field.Name] = column[id];
             }
         }
 
-        return distinct.Select(id => values[id]).ToList();
+        return ids.Select(id => values[id]).ToList();
     }
 
     /// <summary>The fields to read: the given names (checked) or every field the user may see.</summary>

@@ -38,6 +38,9 @@ public sealed class OrmTransaction : IAsyncDisposable
     /// <summary>The transaction (null once committed).</summary>
     public DbTransaction? Transaction => _transaction;
 
+    /// <summary>How many statements the ORM has sent in this transaction so far (for tests and diagnostics).</summary>
+    public int StatementCount { get; private set; }
+
     /// <summary>
     /// Begins a transaction on an open connection, preparing the connection for the ORM first. When
     /// <paramref name="ownsConnection"/> is true, disposing the transaction also disposes the connection.
@@ -79,6 +82,7 @@ public sealed class OrmTransaction : IAsyncDisposable
         var command = _connection.CreateCommand();
         command.Transaction = _transaction ?? throw new InvalidOperationException("The transaction is already finished.");
         command.CommandText = text;
+        StatementCount++;
         for (var i = 0; i < parameters.Count; i++)
         {
             Dialect.AddParameter(command, i, parameters[i]);
