@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using SaasPortal.Storage.Backups;
 
 namespace SaasPortal.Storage.Databases;
 
@@ -64,7 +65,15 @@ public sealed class DatabaseManager
     }
 
     /// <summary>Copies a database and its file store; the copy gets its own identity.</summary>
-    public async Task DuplicateAsync(string source, string target, CancellationToken cancellationToken)
+    public Task DuplicateAsync(string source, string target, CancellationToken cancellationToken) =>
+        DuplicateAsync(source, target, resetIdentity: true, cancellationToken);
+
+    /// <summary>
+    /// Copies a database and its file store. Without <paramref name="resetIdentity"/> the copy keeps the source's
+    /// identity parameters: for callers that write their own in their next transaction (the SaaS provisioner), which
+    /// saves opening the copy one more time.
+    /// </summary>
+    public async Task DuplicateAsync(string source, string target, bool resetIdentity, CancellationToken cancellationToken)
     {
         DatabaseName.Validate(source);
         DatabaseName.Validate(target);
@@ -79,7 +88,10 @@ public sealed class DatabaseManager
             // The file store is content-addressed and only grows, so copying it after the database guarantees that
             // every file the copied database refers to is there (at worst a few unreferenced files come along).
             CopyDirectory(FilestoreOf(source), FilestoreOf(target));
-            await _initializer.ResetIdentityAsync(target, cancellationToken);
+            if (resetIdentity)
+            {
+                await _initializer.ResetIdentityAsync(target, cancellationToken);
+            }
         }
         catch
         {
@@ -118,7 +130,10 @@ public sealed class DatabaseManager
         return dropped;
     }
 
-    /// <summary>Writes a zip of the database (the backend's backup file), its file store and manifest.json.</summary>
+    /// <summary>
+    /// Writes the database's backup archive (docs/backups.md): its rows as portable JSON lines, its file store and a
+    /// manifest with the module list, row counts and a SHA-256 of every entry. It restores on either backend.
+    /// </summary>
     public async Task DumpAsync(string name, Stream destination, CancellationToken cancellationToken)
     {
         DatabaseName.Validate(name);
@@ -127,48 +142,15 @@ public sealed class DatabaseManager
             throw new DatabaseNotFoundException(name);
         }
 
-        var work = CreateWorkDirectory();
-        try
-        {
-            var backupFile = Path.Combine(work, Server.BackupFileName);
-            await Server.BackupAsync(name, backupFile, cancellationToken);
-            await using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
-            var manifest = new DumpManifest
-            {
-                Format = DumpFormat,
-                Version = 1,
-                DbName = name,
-                Backend = Server.Dialect.Backend.ToString().ToLowerInvariant(),
-                Database = Server.BackupFileName,
-                CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-            };
-            var manifestEntry = zip.CreateEntry(ManifestEntry);
-            await using (var stream = await manifestEntry.OpenAsync(cancellationToken))
-            {
-                await JsonSerializer.SerializeAsync(stream, manifest, ManifestJson, cancellationToken);
-            }
-
-            await zip.CreateEntryFromFileAsync(backupFile, Server.BackupFileName, CompressionLevel.Fastest, cancellationToken);
-            var filestore = FilestoreOf(name);
-            if (Directory.Exists(filestore))
-            {
-                foreach (var file in Directory.EnumerateFiles(filestore, "*", SearchOption.AllDirectories))
-                {
-                    var relative = Path.GetRelativePath(filestore, file).Replace(Path.DirectorySeparatorChar, '/');
-                    await zip.CreateEntryFromFileAsync(file, FilestoreEntry + relative, CompressionLevel.Fastest, cancellationToken);
-                }
-            }
-        }
-        finally
-        {
-            DeleteDirectory(work);
-        }
+        await BackupWriter.WriteAsync(Server, name, FilestoreOf(name), destination, cancellationToken);
     }
 
     /// <summary>
-    /// Creates database <paramref name="name"/> from a dump written by <see cref="DumpAsync"/>. With
-    /// <paramref name="copy"/> the restored database gets a new identity, as Odoo's restore(copy=True) does.
-    /// A damaged archive leaves nothing behind.
+    /// Creates database <paramref name="name"/> from an archive written by <see cref="DumpAsync"/> (on either backend),
+    /// or from an older backend-native dump of this backend. The whole archive is verified against its manifest's
+    /// checksums before anything is created; the schema comes from installing the archive's modules, then the rows
+    /// replace the fresh ones. With <paramref name="copy"/> the restored database gets a new identity, as Odoo's
+    /// restore(copy=True) does. Any failure leaves nothing behind.
     /// </summary>
     public async Task RestoreAsync(string name, Stream archive, bool copy, CancellationToken cancellationToken)
     {
@@ -178,45 +160,94 @@ public sealed class DatabaseManager
             throw new DatabaseExistsException(name);
         }
 
+        ZipArchive zip;
+        try
+        {
+            zip = await ZipArchive.CreateAsync(archive, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException("The archive is not a readable zip (damaged or truncated): " + e.Message, e);
+        }
+
+        await using (zip)
+        {
+            if (!await IsPortableBackupAsync(zip, cancellationToken))
+            {
+                await RestoreNativeAsync(name, zip, copy, cancellationToken);
+                return;
+            }
+
+            var verified = await BackupArchive.VerifyAsync(zip, MaxRestoreBytes, cancellationToken);
+            var modules = verified.Manifest.Modules.Select(m => m.Name).Where(m => m != "base").ToList();
+            // The password is replaced by the restored users' rows; this one only exists until then.
+            await CreateAsync(new DatabaseInitialization { Name = name, Password = Guid.NewGuid().ToString("N"), Modules = modules }, cancellationToken);
+            try
+            {
+                await PortableLoader.LoadAsync(Server, name, verified, cancellationToken);
+                var filestore = FilestoreOf(name);
+                DeleteDirectory(filestore);
+                foreach (var (entry, relative) in verified.FilestoreEntries())
+                {
+                    await ExtractAsync(entry, SafeChildPath(filestore, relative), long.MaxValue, cancellationToken);
+                }
+
+                if (copy)
+                {
+                    await _initializer.ResetIdentityAsync(name, cancellationToken);
+                }
+            }
+            catch
+            {
+                await DiscardAsync(name);
+                throw;
+            }
+        }
+    }
+
+    private static async Task<bool> IsPortableBackupAsync(ZipArchive zip, CancellationToken cancellationToken)
+    {
+        var entry = zip.GetEntry(ManifestEntry) ?? throw new InvalidDataException("The archive lacks manifest.json.");
+        try
+        {
+            await using var stream = await entry.OpenAsync(cancellationToken);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            return BackupArchive.IsBackup(document);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException("The archive's manifest.json is damaged: " + e.Message, e);
+        }
+    }
+
+    /// <summary>A dump of the first format (the backend's own backup file), from before portable backups.</summary>
+    private async Task RestoreNativeAsync(string name, ZipArchive zip, bool copy, CancellationToken cancellationToken)
+    {
         var work = CreateWorkDirectory();
         var created = false;
         try
         {
-            ZipArchive zip;
-            try
-            {
-                zip = await ZipArchive.CreateAsync(archive, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException("The dump is not a zip archive: " + e.Message, e);
-            }
+            await ReadManifestAsync(zip, cancellationToken);
+            var budget = MaxRestoreBytes;
+            var databaseEntry = zip.GetEntry(Server.BackupFileName)
+                ?? throw new InvalidDataException($"The dump lacks {Server.BackupFileName}.");
+            var backupFile = Path.Combine(work, Server.BackupFileName);
+            budget = await ExtractAsync(databaseEntry, backupFile, budget, cancellationToken);
 
-            await using (zip)
+            await Server.RestoreAsync(name, backupFile, cancellationToken);
+            created = true;
+
+            var filestore = FilestoreOf(name);
+            DeleteDirectory(filestore);
+            foreach (var entry in zip.Entries)
             {
-                await ReadManifestAsync(zip, cancellationToken);
-                var budget = MaxRestoreBytes;
-                var databaseEntry = zip.GetEntry(Server.BackupFileName)
-                    ?? throw new InvalidDataException($"The dump lacks {Server.BackupFileName}.");
-                var backupFile = Path.Combine(work, Server.BackupFileName);
-                budget = await ExtractAsync(databaseEntry, backupFile, budget, cancellationToken);
-
-                await Server.RestoreAsync(name, backupFile, cancellationToken);
-                created = true;
-
-                var filestore = FilestoreOf(name);
-                DeleteDirectory(filestore);
-                foreach (var entry in zip.Entries)
+                if (!entry.FullName.StartsWith(FilestoreEntry, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
                 {
-                    if (!entry.FullName.StartsWith(FilestoreEntry, StringComparison.Ordinal) || entry.FullName.EndsWith('/'))
-                    {
-                        continue;
-                    }
-
-                    var path = SafeChildPath(filestore, entry.FullName[FilestoreEntry.Length..]);
-                    budget = await ExtractAsync(entry, path, budget, cancellationToken);
+                    continue;
                 }
 
+                var path = SafeChildPath(filestore, entry.FullName[FilestoreEntry.Length..]);
+                budget = await ExtractAsync(entry, path, budget, cancellationToken);
             }
 
             if (copy)

@@ -86,8 +86,9 @@ def backup():
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(portal('saas_portal.client', 'backup_database', [tenant.record_id]))))
     names = archive.namelist()
     check('manifest.json' in names, 'no manifest in %r' % names)
-    dumps = [n for n in names if n.startswith('database.')]
-    check(len(dumps) == 1 and archive.getinfo(dumps[0]).file_size > 10000, 'no database dump in %r' % names)
+    manifest = json.loads(archive.read('manifest.json'))
+    check(manifest['format'] == 'saasportal-backup' and 'data/res_partner.jsonl' in names, 'not a tenant backup: %r' % names)
+    check(any(b'in the backup' in archive.read(n) for n in names if n == 'data/res_partner.jsonl'), 'the new partner is not in the backup')
     check(tenant.owner('res.partner', 'search_count', []) > 0, 'the tenant suffered from its backup')
 
 
