@@ -38,7 +38,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         throw new InvalidOperationException("VmRSS not found");
     }
 
-    public static async Task<ServerUnderTest> StartAsync(string configuration, IEnumerable<string> extraArguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the server. <paramref name="environment"/> adds variables (e.g. a Debug log level for one category);
+    /// <paramref name="onOutput"/> sees every line the server writes to standard output.
+    /// </summary>
+    public static async Task<ServerUnderTest> StartAsync(string configuration, IEnumerable<string> extraArguments, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? onOutput = null)
     {
         var root = RepositoryRoot();
         var assembly = Path.Combine(root, "src", "SaasPortal.Server", "bin", configuration, "net10.0", "saasportal.dll");
@@ -57,8 +62,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onOutput?.Invoke(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("server: " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

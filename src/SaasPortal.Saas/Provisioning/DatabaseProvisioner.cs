@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Methods;
+using SaasPortal.Orm.Security;
 using SaasPortal.Orm.Service;
 using SaasPortal.Saas.Governance;
 using SaasPortal.Saas.Portal;
@@ -16,7 +17,8 @@ namespace SaasPortal.Saas.Provisioning;
 /// is checked before the copy; a failure after it drops the copy, and the portal's own changes roll back with the
 /// call's transaction, so a failed creation leaves neither a database nor a client record behind.
 /// </summary>
-public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager databases, AccessTokens tokens, StorageUsage storage, TimeProvider time)
+public sealed partial class DatabaseProvisioner(
+    Func<OrmService> orm, DatabaseManager databases, AccessTokens tokens, StorageUsage storage, TimeProvider time, ILogger<DatabaseProvisioner> logger)
 {
     /// <summary>The portal group whose members act for other customers.</summary>
     public const string ManagerGroup = "saas_portal.group_saas_portal_manager";
@@ -32,6 +34,7 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
             Parameter.Optional("support_team_id"), Parameter.Optional("async"), Parameter.Optional("owner_password"));
         var ct = call.CancellationToken;
         var env = call.Env;
+        var timings = new StepTimings();
         var planIds = SaasPortal.Orm.Records.Values.ToIds(a[0], "plan ids");
         if (planIds.Count != 1)
         {
@@ -39,6 +42,7 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
         }
 
         var plan = await PlanSnapshot.ReadAsync(env, planIds[0], ct);
+        timings.Mark("plan");
         var request = new ProvisioningRequest
         {
             Plan = plan,
@@ -49,7 +53,8 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
             Trial = Wire.Bool(a[6]),
             OwnerPassword = Wire.Text(a[9]) is { Length: > 0 } password ? password : null,
         };
-        var result = await CreateAsync(env, request, ct);
+        var result = await CreateAsync(env, request, timings, ct);
+        LogTimings(logger, result.Database, timings);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["id"] = result.ClientRecordId,
@@ -61,11 +66,15 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
     }
 
     /// <summary>Creates the tenant; <paramref name="portal"/> is the caller's environment in the portal database.</summary>
-    public async Task<ProvisioningResult> CreateAsync(OrmEnvironment portal, ProvisioningRequest request, CancellationToken cancellationToken)
+    public Task<ProvisioningResult> CreateAsync(OrmEnvironment portal, ProvisioningRequest request, CancellationToken cancellationToken) =>
+        CreateAsync(portal, request, new StepTimings(), cancellationToken);
+
+    private async Task<ProvisioningResult> CreateAsync(OrmEnvironment portal, ProvisioningRequest request, StepTimings timings, CancellationToken cancellationToken)
     {
         var plan = request.Plan;
         var owner = await ResolveOwnerAsync(portal, request, cancellationToken);
         await CheckPartnerLimitsAsync(portal, plan, owner.PartnerId, request.Trial, cancellationToken);
+        timings.Mark("owner");
 
         var name = request.DatabaseName ?? await GenerateNameAsync(portal, plan, cancellationToken);
         if (!DatabaseName.IsValid(name))
@@ -87,9 +96,15 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
         }
 
         var template = plan.TemplateDatabase ?? throw new UserErrorException($"Plan '{plan.Name}' has no template database yet.");
+        timings.Mark("name");
+
+        // Argon2id is memory-hard by design and the largest fixed cost of a creation: it runs on the thread pool
+        // while the template is copied. Without an owner password nobody signs in with one (the hash stays empty).
+        var ownerHash = request.OwnerPassword is { } ownerPassword ? PasswordHasher.HashAsync(ownerPassword, orm().Settings.PasswordHashing) : null;
         try
         {
-            await databases.DuplicateAsync(template, name, cancellationToken);
+            // The copy's identity (database.uuid, database.create_date) is written below with the rest of its set-up.
+            await databases.DuplicateAsync(template, name, resetIdentity: false, cancellationToken);
         }
         catch (DatabaseExistsException)
         {
@@ -100,12 +115,21 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
             throw new UserErrorException($"The template database {template} of plan '{plan.Name}' does not exist.");
         }
 
+        timings.Mark("copy");
         try
         {
-            var expires = plan.ExpirationHours > 0 ? time.GetUtcNow().UtcDateTime.AddHours(plan.ExpirationHours) : (DateTime?)null;
+            var passwordHash = ownerHash is null ? null : await ownerHash;
+            timings.Mark("owner_hash_wait");
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = plan.ExpirationHours > 0 ? now.AddHours(plan.ExpirationHours) : (DateTime?)null;
+            var setUp = new TenantSetUpRequest(clientId, owner, passwordHash, request.Trial, plan, now, expires);
             var tenant = await orm().RunAsync(name, OrmEnvironment.SuperuserId, write: true,
-                env => SetUpTenantAsync(env, clientId, owner, request, plan, expires, cancellationToken), cancellationToken);
-            var (databaseBytes, fileBytes) = await storage.MeasureAsync(name, cancellationToken);
+                env => SetUpTenantAsync(env, setUp, timings, cancellationToken), cancellationToken);
+            timings.Mark("tenant_commit");
+            // A fresh copy is as large as its template (give or take the owner's row): the template's figure, which
+            // StorageUsage keeps for a few seconds, spares a measurement of every new database.
+            var (databaseBytes, fileBytes) = await storage.MeasureAsync(template, cancellationToken);
+            timings.Mark("storage");
             var record = await clients.CreateAsync(Wire.Values(
                 ("name", name), ("client_id", clientId), ("plan_id", plan.Id), ("partner_id", owner.PartnerId),
                 ("server_id", plan.ServerId ?? await DefaultServerAsync(portal, cancellationToken)), ("state", "open"),
@@ -113,11 +137,13 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
                 ("max_users", plan.MaxUsers), ("total_storage_limit", plan.StorageLimitMegabytes), ("users_len", tenant.InternalUsers),
                 ("db_storage", StorageUsage.ToMegabytes(databaseBytes)), ("file_storage", StorageUsage.ToMegabytes(fileBytes)),
                 ("last_sync", Format(time.GetUtcNow().UtcDateTime))), cancellationToken);
+            timings.Mark("client_record");
 
             var secret = await PortalSecret.GetAsync(portal, cancellationToken);
             var token = tokens.Issue(secret, name, clientId, owner.PortalUserId ?? portal.Uid);
             var tenantUrl = await TenantUrls.BaseUrlAsync(portal, name, cancellationToken);
             var portalUrl = await TenantUrls.PortalUrlAsync(portal, cancellationToken);
+            timings.Mark("token_urls");
             return new ProvisioningResult(
                 record.Id, clientId, name, "open",
                 Url: $"{tenantUrl}/saas_client/sso?access_token={Uri.EscapeDataString(token)}",
@@ -131,32 +157,57 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
         }
     }
 
-    private static async Task<TenantSetUp> SetUpTenantAsync(OrmEnvironment env, string clientId, OwnerIdentity owner, ProvisioningRequest request,
-        PlanSnapshot plan, DateTime? expires, CancellationToken cancellationToken)
+    private static async Task<TenantSetUp> SetUpTenantAsync(OrmEnvironment env, TenantSetUpRequest setUp, StepTimings timings, CancellationToken cancellationToken)
     {
+        timings.Mark("tenant_open");
         var employee = await env.RefAsync("base.group_user", cancellationToken) ?? throw new UserErrorException("The template lacks base.group_user.");
         var contactCreation = await env.RefAsync("base.group_partner_manager", cancellationToken)
             ?? throw new UserErrorException("The template lacks base.group_partner_manager.");
-        var users = env["res.users"];
-        var ownerUser = await users.CreateAsync(Wire.Values(
+        var owner = setUp.Owner;
+        var ownerUser = await env["res.users"].CreateAsync(Wire.Values(
             ("login", owner.Login), ("name", owner.Name), ("email", (object?)owner.Email ?? false),
-            // Without an owner password the owner signs in through the portal only: nobody knows this one.
-            ("password", request.OwnerPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))),
             ("groups_id", new List<object?> { new List<object?> { 6, 0, new List<object?> { employee, contactCreation } } })), cancellationToken);
+        if (setUp.PasswordHash is { } hash)
+        {
+            await StorePasswordHashAsync(env, ownerUser.Id, hash, cancellationToken);
+        }
 
-        await ConfigParameters.SetAsync(env, SaasParameters.DatabaseUuid, clientId, hidden: false, cancellationToken);
+        timings.Mark("owner_user");
+
+        var plan = setUp.Plan;
+        await ConfigParameters.SetAsync(env, SaasParameters.DatabaseUuid, setUp.ClientId, hidden: false, cancellationToken);
+        await ConfigParameters.SetAsync(env, "database.create_date", Format(setUp.Now), hidden: false, cancellationToken);
         await ConfigParameters.SetAsync(env, SaasParameters.Owner, ownerUser.Id.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
         await ConfigParameters.SetAsync(env, SaasParameters.Suspended, "0", hidden: true, cancellationToken);
         await ConfigParameters.SetAsync(env, SaasParameters.MaxUsers, plan.MaxUsers.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
         await ConfigParameters.SetAsync(env, SaasParameters.TotalStorageLimit, plan.StorageLimitMegabytes.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.Trial, request.Trial ? "True" : "False", hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.ExpirationDatetime, expires is { } e ? Format(e) : "", hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.Trial, setUp.Trial ? "True" : "False", hidden: true, cancellationToken);
+        await ConfigParameters.SetAsync(env, SaasParameters.ExpirationDatetime, setUp.Expires is { } e ? Format(e) : "", hidden: true, cancellationToken);
         if (owner.PortalUserId is { } portalUser)
         {
             await ConfigParameters.SetAsync(env, "saas_client.owner_portal_user_id", portalUser.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
         }
 
-        return new TenantSetUp(ownerUser.Id, await TenantUsage.CountInternalUsersAsync(env, cancellationToken));
+        timings.Mark("params");
+        var internalUsers = await TenantUsage.CountInternalUsersAsync(env, cancellationToken);
+        timings.Mark("count_users");
+        return new TenantSetUp(ownerUser.Id, internalUsers);
+    }
+
+    /// <summary>
+    /// Stores an Argon2id hash computed ahead (in parallel with the copy) as the user's password, in the call's
+    /// transaction. The ORM writes the hash column only from a clear password; this is the same statement with the
+    /// hash already made.
+    /// </summary>
+    private static async Task StorePasswordHashAsync(OrmEnvironment env, int userId, string hash, CancellationToken cancellationToken)
+    {
+        var dialect = env.Transaction.Dialect;
+        await using var command = env.Transaction.Connection.CreateCommand();
+        command.Transaction = env.Transaction.Transaction;
+        command.CommandText = $"UPDATE \"res_users\" SET \"password_crypt\" = {dialect.Parameter(0)} WHERE \"id\" = {dialect.Parameter(1)}";
+        dialect.AddParameter(command, 0, hash);
+        dialect.AddParameter(command, 1, userId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<OwnerIdentity> ResolveOwnerAsync(OrmEnvironment portal, ProvisioningRequest request, CancellationToken cancellationToken)
@@ -262,11 +313,16 @@ public sealed class DatabaseProvisioner(Func<OrmService> orm, DatabaseManager da
         return servers.Count == 0 ? null : servers.Id;
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "create_new_database {Database} timings: {Timings}")]
+    private static partial void LogTimings(ILogger logger, string database, StepTimings timings);
+
     private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private sealed record OwnerIdentity(string Login, string Name, string? Email, int PartnerId, int? PortalUserId);
 
     private sealed record TenantSetUp(int OwnerId, int InternalUsers);
+
+    private sealed record TenantSetUpRequest(string ClientId, OwnerIdentity Owner, string? PasswordHash, bool Trial, PlanSnapshot Plan, DateTime Now, DateTime? Expires);
 }
 
 /// <summary>What a creation asks for, after the wire arguments were read.</summary>
