@@ -34,6 +34,14 @@ public abstract class ClientTests(ServerFixture server, RpcProtocol protocol) : 
     }
 
     [Fact]
+    public async Task A_cancelled_token_cancels_the_call()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.Db.ListAsync(cancelled.Token));
+    }
+
+    [Fact]
     public async Task Authenticate_gives_the_uid_or_null_and_LoginAsync_refuses_bad_credentials_with_code_3()
     {
         Assert.Equal(1, await Client.Common.AuthenticateAsync(server.PortalDatabase, "admin", "admin", Ct));

@@ -62,6 +62,8 @@ public sealed class ConformanceEdge : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Session keys in a throwaway folder are unencrypted on purpose; the warning saying so is noise here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var gateway = new RoutingGateway();
         builder.Services.AddSingleton<IOrmGateway>(gateway);
         // The db service needs a database manager; the conformance suite does not use it, so it manages an empty folder.
