@@ -12,6 +12,15 @@ if [[ -z "${SAASPORTAL_TEST_PG:-}" ]]; then
   export SAASPORTAL_TEST_PG
 fi
 
+# The web tests drive Debian's Chromium headless (Playwright's own browser download does not work here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if ! { apt-get install -y chromium >&2 || { apt-get update >&2 && apt-get install -y chromium >&2; }; }; then
+    echo "test.sh: cannot install chromium for the web tests" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+fi
+
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 configuration=Debug
 restore=(dotnet restore SaasPortal.slnx)

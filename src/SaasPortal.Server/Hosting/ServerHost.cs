@@ -7,6 +7,8 @@ using SaasPortal.Api;
 using SaasPortal.Api.Hosting;
 using SaasPortal.Api.Services;
 using SaasPortal.Server.Commands;
+using SaasPortal.Web;
+using SaasPortal.Web.Hosting;
 using SaasPortal.Server.Observability;
 
 namespace SaasPortal.Server.Hosting;
@@ -62,10 +64,14 @@ internal static class ServerHost
         });
         builder.Services.AddHostedService<PortalDatabaseStartup>();
         builder.Services.AddPortalBootstrap();
+        builder.Services.AddSaasPortalWeb(new WebOptions { PortalDatabase = settings.PortalDatabase });
         builder.AddSaasPortalObservability(settings, observability);
 
         await using var app = builder.Build();
+        // Tenant resolution by host or /t/<db> runs before routing; the pages map beside the RPC edge.
+        app.UseSaasPortalWeb();
         app.MapSaasPortalEdge();
+        app.MapSaasPortalWeb();
         app.MapSaasPortalObservability();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPortal.Server");

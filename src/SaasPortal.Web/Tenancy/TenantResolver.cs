@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http;
+using SaasPortal.Storage.Databases;
+
+namespace SaasPortal.Web.Tenancy;
+
+/// <summary>
+/// Sends a request to the tenant pages when its host names a tenant database (<c>client-1.localhost</c>) or its path
+/// starts with <c>/t/&lt;db&gt;/</c>, by rewriting the path under <see cref="InternalPrefix"/>, where the tenant
+/// pages are mapped. Everything else (the portal's pages, RPC on any host) passes unchanged. The internal prefix is
+/// unreachable from outside, so a request cannot pick its tenant but through the host or the public prefix.
+/// </summary>
+public sealed class TenantResolver(RequestDelegate next, DatabaseManager databases, WebOptions options)
+{
+    /// <summary>Where the tenant pages are mapped.</summary>
+    public const string InternalPrefix = "/_tenant";
+
+    /// <summary>The public prefix for hosts without DNS.</summary>
+    public const string PathPrefix = "/t";
+
+    // Paths of the tenant pages on a tenant's own host; the RPC routes and the stylesheet stay shared.
+    private static readonly HashSet<string> TenantPaths = new(StringComparer.Ordinal)
+    {
+        "/", "/web", "/web/login", "/web/logout", "/saas_client/sso", "/saas_client/login", "/saas_client/callback",
+    };
+
+    /// <summary>The middleware step.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith(InternalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (path.StartsWith(PathPrefix + "/", StringComparison.Ordinal))
+        {
+            var rest = path[(PathPrefix.Length + 1)..];
+            var slash = rest.IndexOf('/', StringComparison.Ordinal);
+            var database = slash < 0 ? rest : rest[..slash];
+            var tail = slash < 0 ? "/" : rest[slash..];
+            if (!await IsTenantAsync(database, context.RequestAborted) || !TenantPaths.Contains(tail))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            Route(context, new TenantRequest(database, PathPrefix + "/" + database), tail);
+        }
+        else if (TenantPaths.Contains(path) && context.Request.Host.Host.ToLowerInvariant() is var host && await IsTenantAsync(host, context.RequestAborted))
+        {
+            Route(context, new TenantRequest(host, string.Empty), path);
+        }
+
+        await next(context);
+    }
+
+    private static void Route(HttpContext context, TenantRequest tenant, string path)
+    {
+        tenant.Attach(context);
+        context.Request.Path = InternalPrefix + path;
+    }
+
+    private async Task<bool> IsTenantAsync(string database, CancellationToken cancellationToken) =>
+        DatabaseName.IsValid(database)
+        && !string.Equals(database, options.PortalDatabase, StringComparison.Ordinal)
+        && await databases.ExistsAsync(database, cancellationToken);
+}
