@@ -6,8 +6,10 @@ namespace SaasPortal.Bench.Http;
 /// <summary>
 /// Issue 3's memory figure: resident bytes the server spends per idle tenant once a thousand tenants with the same
 /// modules have each served a call (so each has its credentials checked, its registry looked up and its pool opened).
-/// The baseline is the same server's resident size with the same tenants on disk before any was opened.
-/// <code>dotnet run -c Release --project bench/SaasPortal.Bench -- tenants-memory [--count 1000]</code>
+/// The baseline is the same server's resident size with the same tenants on disk before any was opened. Read twice:
+/// 5 s after the calls (every pool still open) and once the server has closed the idle pools (IdlePoolSeconds, 60 s
+/// by default, plus one sweep).
+/// <code>dotnet run -c Release --project bench/SaasPortal.Bench -- tenants-memory [--count 1000] [--idle-seconds 100]</code>
 /// </summary>
 internal static class TenantMemoryBenchmark
 {
@@ -16,6 +18,7 @@ internal static class TenantMemoryBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken, Action<TenantMemoryMeasurement>? measured = null)
     {
         var count = int.Parse(OrmHttpBenchmark.Option(args, "--count") ?? "1000", CultureInfo.InvariantCulture);
+        var idleSeconds = int.Parse(OrmHttpBenchmark.Option(args, "--idle-seconds") ?? "100", CultureInfo.InvariantCulture);
         await using var server = await ServerUnderTest.StartAsync("Release", [], cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
         var rpc = new XmlRpcHttp(http, server.Url);
@@ -41,6 +44,8 @@ internal static class TenantMemoryBenchmark
         });
         Console.WriteLine($"opened {count} tenants (one call each) in {clock.Elapsed.TotalSeconds:F0} s");
         await Task.Delay(5000, cancellationToken);
+        var afterCalls = server.ResidentBytes();
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, idleSeconds - 5)), cancellationToken);
         var after = server.ResidentBytes();
 
         Console.WriteLine();
@@ -48,7 +53,9 @@ internal static class TenantMemoryBenchmark
         Console.WriteLine("| figure | value |");
         Console.WriteLine("| --- | ---: |");
         Console.WriteLine($"| server RSS, tenants on disk, none opened (baseline) | {before / 1048576.0:F1} MiB |");
-        Console.WriteLine($"| server RSS, every tenant opened and idle | {after / 1048576.0:F1} MiB |");
+        Console.WriteLine($"| server RSS, every tenant opened, 5 s after the calls (pools open) | {afterCalls / 1048576.0:F1} MiB |");
+        Console.WriteLine($"| resident bytes per tenant, pools open | {(afterCalls - before) / (double)count / 1024:F1} KiB |");
+        Console.WriteLine($"| server RSS, every tenant opened, idle {idleSeconds} s (idle pools closed) | {after / 1048576.0:F1} MiB |");
         Console.WriteLine($"| resident bytes per idle tenant | {(after - before) / (double)count / 1024:F1} KiB (target < 100 KB) |");
         measured?.Invoke(new TenantMemoryMeasurement(count, before, after, server.ProcessId));
         return 0;
