@@ -41,6 +41,14 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void The_report_names_the_command_it_came_from_with_its_options()
+    {
+        var markdown = MarkdownReport.Render(Report([]) with { Arguments = ["--seconds", "2", "--tenants", "500"] }, []);
+
+        Assert.Contains("`dotnet run -c Release --project bench/SaasPortal.Bench -- all --seconds 2 --tenants 500`", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_target_is_printed_with_its_baseline_ratio_and_verdict()
     {
         var report = Report([]) with

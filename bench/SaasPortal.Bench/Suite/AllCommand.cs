@@ -99,6 +99,7 @@ internal static class AllCommand
             WallSeconds = wall.Elapsed.TotalSeconds,
             Machine = machine with { LoadAverageAtEnd = MachineInfo.LoadAverage() },
             Options = options,
+            Arguments = args,
             Backends = reports,
             Memory = memory,
             TenantScale = scale,

@@ -18,7 +18,7 @@ internal static class MarkdownReport
             md.AppendLine();
         }
 
-        Line(md, $"Command: `dotnet run -c Release --project bench/SaasPortal.Bench -- all{(report.Options.Quick ? " --quick" : "")}` ({report.WallSeconds / 60:F1} min). How to read it: [docs/benchmarks/README.md](../../docs/benchmarks/README.md).");
+        Line(md, $"Command: `dotnet run -c Release --project bench/SaasPortal.Bench -- {string.Join(' ', ["all", .. report.Arguments])}` ({report.WallSeconds / 60:F1} min). How to read it: [docs/benchmarks/README.md](../../docs/benchmarks/README.md).");
         md.AppendLine();
         md.AppendLine("| machine | |");
         md.AppendLine("| --- | --- |");

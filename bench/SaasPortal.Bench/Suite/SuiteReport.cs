@@ -13,6 +13,9 @@ internal sealed record SuiteReport
 
     public required SuiteOptions Options { get; init; }
 
+    /// <summary>The command line after <c>all</c>, as given.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
     public required IReadOnlyList<BackendReport> Backends { get; init; }
 
     public required MemoryFigure? Memory { get; init; }
