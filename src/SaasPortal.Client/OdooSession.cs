@@ -30,6 +30,10 @@ public sealed class OdooSession
     /// <summary>The generic model API for <paramref name="model"/> (e.g. <c>res.partner</c>).</summary>
     public OdooModel Model(string model) => new(this, model);
 
+    /// <summary>The model API with records mapped onto <typeparamref name="T"/> (see <see cref="OdooModel{T}"/>).</summary>
+    public OdooModel<T> Model<T>(string model)
+        where T : class, new() => new(new OdooModel(this, model));
+
     /// <summary>The SaaS portal operations, for a session on the portal database.</summary>
     public SaasPortalApi Portal() => new(this);
 
