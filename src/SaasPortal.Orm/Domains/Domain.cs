@@ -25,10 +25,27 @@ public abstract record Domain
     public static Domain Leaf(string path, string op, object? value) => new LeafDomain(path, op, value);
 
     /// <summary>
+    /// How deeply groups of different operators ('&amp;' inside '|' inside '!'…) may nest in one domain. Chains of one
+    /// operator do not count: they are flattened and balanced, so a thousand ORed terms nest about ten levels.
+    /// </summary>
+    public const int MaxNesting = 100;
+
+    /// <summary>
+    /// Most terms one domain may hold. Each term binds at least one SQL parameter and both backends cap those
+    /// (SQLite at 32 766); long lists of values belong in one 'in' term, which travels as a single parameter.
+    /// </summary>
+    public const int MaxTerms = 10_000;
+
+    /// <summary>
     /// Parses a domain as it arrives on the wire: a list of terms (lists or arrays of field, operator, value) and
     /// the prefix operators '&amp;', '|' and '!'; terms side by side are ANDed. Null, False and [] match everything.
     /// Throws <see cref="ValueErrorException"/> naming the bad term.
     /// </summary>
+    /// <remarks>
+    /// Reads right to left with an explicit stack, as Odoo's own normalisation does, and balances chains of one
+    /// operator: a client's prefix list can be millions of items long, and neither this parser nor the walkers of
+    /// the tree (the SQL compiler, SQLite's expression depth limit of 1000) may recurse once per item.
+    /// </remarks>
     public static Domain Parse(object? domain)
     {
         switch (domain)
@@ -42,14 +59,39 @@ public abstract record Domain
         }
 
         var items = ((IEnumerable)domain).Cast<object?>().ToList();
-        var index = 0;
-        var result = True;
-        while (index < items.Count)
+        var stack = new Stack<Pending>();
+        var terms = 0;
+        for (var index = items.Count - 1; index >= 0; index--)
         {
-            result = And(result, ParseExpression(items, ref index));
+            switch (items[index])
+            {
+                case "&" or "|" when stack.Count < 2:
+                case "!" when stack.Count < 1:
+                    throw new ValueErrorException($"Invalid domain {Describe(items)}: an operator lacks its operands");
+                case "&":
+                    stack.Push(Pending.Combine(isAnd: true, stack.Pop(), stack.Pop()));
+                    break;
+                case "|":
+                    stack.Push(Pending.Combine(isAnd: false, stack.Pop(), stack.Pop()));
+                    break;
+                case "!":
+                    stack.Push(Pending.Negate(stack.Pop()));
+                    break;
+                case string other:
+                    throw new ValueErrorException($"Invalid domain operator '{other}' (use '&', '|' or '!')");
+                case IEnumerable when ++terms > MaxTerms:
+                    throw new ValueErrorException($"Invalid domain: more than {MaxTerms} terms; put long lists of values in one 'in' term");
+                case IEnumerable term:
+                    stack.Push(new Pending(ParseLeaf(term.Cast<object?>().ToList())));
+                    break;
+                default:
+                    throw new ValueErrorException($"Invalid domain term {Describe(items[index])}: a term is (field, operator, value)");
+            }
         }
 
-        return result;
+        // Terms side by side are ANDed; the stack pops them in the client's order.
+        var operands = stack.Select(p => p.Build()).ToList();
+        return operands.Count == 0 ? True : Balanced(operands, 0, operands.Count, isAnd: true);
     }
 
     /// <summary>All leaves of the domain.</summary>
@@ -62,36 +104,118 @@ public abstract record Domain
         _ => [],
     };
 
-    private static Domain ParseExpression(List<object?> items, ref int index)
+    /// <summary>Operands [from, to) joined by one operator as a tree of depth log2(count), in their order.</summary>
+    private static Domain Balanced(List<Domain> operands, int from, int to, bool isAnd)
     {
-        if (index >= items.Count)
+        if (to - from == 1)
         {
-            throw new ValueErrorException($"Invalid domain {Describe(items)}: an operator lacks its operands");
+            return operands[from];
         }
 
-        var item = items[index++];
-        switch (item)
+        var middle = from + ((to - from + 1) / 2);
+        var left = Balanced(operands, from, middle, isAnd);
+        var right = Balanced(operands, middle, to, isAnd);
+        return isAnd ? And(left, right) : Or(left, right);
+    }
+
+    /// <summary>
+    /// A domain being parsed: a parsed term, a negation, or a flat group of operands joined by one operator (kept
+    /// in a linked list so that chains grow at either end in constant time).
+    /// </summary>
+    private sealed class Pending
+    {
+        private readonly Domain? _term;
+        private readonly Pending? _negated;
+        private readonly LinkedList<Pending>? _operands;
+        private readonly bool _isAnd;
+
+        public Pending(Domain term) => _term = term;
+
+        private Pending(Pending negated)
         {
-            case "&":
-                {
-                    var left = ParseExpression(items, ref index);
-                    return new AndDomain(left, ParseExpression(items, ref index));
-                }
+            _negated = negated;
+            Nesting = negated.Nesting + 1;
+        }
 
-            case "|":
-                {
-                    var left = ParseExpression(items, ref index);
-                    return new OrDomain(left, ParseExpression(items, ref index));
-                }
+        private Pending(bool isAnd, LinkedList<Pending> operands, int nesting)
+        {
+            _isAnd = isAnd;
+            _operands = operands;
+            Nesting = nesting;
+        }
 
-            case "!":
-                return new NotDomain(ParseExpression(items, ref index));
-            case string other:
-                throw new ValueErrorException($"Invalid domain operator '{other}' (use '&', '|' or '!')");
-            case IEnumerable term:
-                return ParseLeaf(term.Cast<object?>().ToList());
-            default:
-                throw new ValueErrorException($"Invalid domain term {Describe(item)}: a term is (field, operator, value)");
+        /// <summary>Levels of groups and negations below and including this one.</summary>
+        public int Nesting { get; }
+
+        public static Pending Combine(bool isAnd, Pending left, Pending right)
+        {
+            var leftGroup = left._operands is not null && left._isAnd == isAnd ? left._operands : null;
+            var rightGroup = right._operands is not null && right._isAnd == isAnd ? right._operands : null;
+            LinkedList<Pending> operands;
+            if (leftGroup is not null && rightGroup is not null)
+            {
+                // Move the shorter group into the longer one: n log n over any shape of chain.
+                if (leftGroup.Count >= rightGroup.Count)
+                {
+                    foreach (var operand in rightGroup)
+                    {
+                        leftGroup.AddLast(operand);
+                    }
+
+                    operands = leftGroup;
+                }
+                else
+                {
+                    for (var node = leftGroup.Last; node is not null; node = node.Previous)
+                    {
+                        rightGroup.AddFirst(node.Value);
+                    }
+
+                    operands = rightGroup;
+                }
+            }
+            else if (leftGroup is not null)
+            {
+                leftGroup.AddLast(right);
+                operands = leftGroup;
+            }
+            else if (rightGroup is not null)
+            {
+                rightGroup.AddFirst(left);
+                operands = rightGroup;
+            }
+            else
+            {
+                operands = new LinkedList<Pending>([left, right]);
+            }
+
+            // A group is one level above its operands; an operand merged into a group of its own operator adds none.
+            var nesting = Math.Max(leftGroup is null ? left.Nesting + 1 : left.Nesting, rightGroup is null ? right.Nesting + 1 : right.Nesting);
+            return nesting > MaxNesting
+                ? throw new ValueErrorException($"Invalid domain: its operators nest deeper than {MaxNesting} levels")
+                : new Pending(isAnd, operands, nesting);
+        }
+
+        /// <summary>'!' of a '!' is the term itself: chains of negations do not nest.</summary>
+        public static Pending Negate(Pending inner) => inner._negated
+            ?? (inner.Nesting >= MaxNesting
+                ? throw new ValueErrorException($"Invalid domain: its operators nest deeper than {MaxNesting} levels")
+                : new Pending(inner));
+
+        public Domain Build()
+        {
+            if (_term is not null)
+            {
+                return _term;
+            }
+
+            if (_negated is not null)
+            {
+                return new NotDomain(_negated.Build());
+            }
+
+            var operands = _operands!.Select(o => o.Build()).ToList();
+            return Balanced(operands, 0, operands.Count, _isAnd);
         }
     }
 

@@ -51,8 +51,10 @@ internal sealed class XmlRpcParser
             NameTable = names,
             DtdProcessing = DtdProcessing.Prohibit,
             XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
+            // Comments and PIs come back as nodes and NextAsync skips them in a loop: when the reader ignores them
+            // itself, its async path recurses once per ignored node and 100 000 comments overflow the stack.
+            IgnoreComments = false,
+            IgnoreProcessingInstructions = false,
             CheckCharacters = true,
             CloseInput = false,
             MaxCharactersInDocument = options.MaxCharactersInDocument,
@@ -577,17 +579,33 @@ internal sealed class XmlRpcParser
     private ValueTask NextAsync()
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        var read = _reader.ReadAsync();
-        if (!read.IsCompletedSuccessfully)
+        do
         {
-            return AwaitReadAsync(read);
-        }
+            var read = _reader.ReadAsync();
+            if (!read.IsCompletedSuccessfully)
+            {
+                return AwaitReadAsync(read);
+            }
 
-        OnRead(read.Result);
+            OnRead(read.Result);
+        }
+        while (IsSkipped(_reader.NodeType));
+
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask AwaitReadAsync(Task<bool> read) => OnRead(await read);
+    private async ValueTask AwaitReadAsync(Task<bool> read)
+    {
+        OnRead(await read);
+        while (IsSkipped(_reader.NodeType))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            OnRead(await _reader.ReadAsync());
+        }
+    }
+
+    /// <summary>Comments and processing instructions carry nothing for XML-RPC.</summary>
+    private static bool IsSkipped(XmlNodeType node) => node is XmlNodeType.Comment or XmlNodeType.ProcessingInstruction;
 
     private void OnRead(bool more)
     {
