@@ -17,6 +17,9 @@ namespace SaasPortal.Orm.Sql;
 /// </summary>
 internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
 {
+    /// <summary>Longest like/ilike pattern in bytes: SQLite's SQLITE_MAX_LIKE_PATTERN_LENGTH.</summary>
+    private const int MaxLikePatternBytes = 50_000;
+
     private static readonly Dictionary<string, string> Negations = new(StringComparer.Ordinal)
     {
         ["<"] = ">=", [">"] = "<=", ["<="] = ">", [">="] = "<", ["="] = "!=", ["!="] = "=",
@@ -506,6 +509,12 @@ internal sealed class DomainCompiler(ModelRegistry registry, SqlBuilder sql)
         };
         var wildcard = op is "like" or "ilike" or "not like" or "not ilike";
         var pattern = wildcard ? "%" + text + "%" : text;
+        if (System.Text.Encoding.UTF8.GetByteCount(pattern) > MaxLikePatternBytes)
+        {
+            // SQLite fails longer patterns with "LIKE or GLOB pattern too complex"; both backends refuse them as the client's error.
+            throw new ValueErrorException($"The pattern of operator '{op}' in a domain is limited to {MaxLikePatternBytes} bytes.");
+        }
+
         var expression = field.ColumnType == Storage.Dialects.SqlColumnType.Text ? column : sql.Dialect.CastToText(column);
         var insensitive = op is "ilike" or "not ilike" or "=ilike";
         var negative = op is "not like" or "not ilike";

@@ -1,4 +1,5 @@
 using System.Text;
+using SaasPortal.Orm.Errors;
 using SaasPortal.Storage.Dialects;
 
 namespace SaasPortal.Orm.Sql;
@@ -46,6 +47,7 @@ internal sealed class SqlBuilder(SqlDialect dialect)
     /// <summary>Registers a parameter and returns its placeholder without appending it.</summary>
     public string Placeholder(object? value)
     {
+        RefuseNul(value);
         Parameters.Add(value);
         return Dialect.Parameter(Parameters.Count - 1);
     }
@@ -82,12 +84,29 @@ internal sealed class SqlBuilder(SqlDialect dialect)
             return ValueList(values);
         }
 
+        foreach (var value in values)
+        {
+            RefuseNul(value);
+        }
+
         var membership = Dialect.InListParameter(expression, Placeholder(Dialect.ListParameter(values)));
         _sql.Append(negate ? "NOT (" + membership + ")" : membership);
         return this;
     }
 
     private const int ShortList = 100;
+
+    /// <summary>
+    /// PostgreSQL cannot store NUL in text and fails the statement with an encoding error; both backends refuse it
+    /// as psycopg2 does for Odoo, with the client's ValueError rather than an internal error.
+    /// </summary>
+    private static void RefuseNul(object? value)
+    {
+        if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ValueErrorException("A string literal cannot contain NUL (0x00) characters.");
+        }
+    }
 
     public void Truncate(int length) => _sql.Length = length;
 
