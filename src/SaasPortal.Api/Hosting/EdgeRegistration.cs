@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaasPortal.Api.JsonRpc;
+using SaasPortal.Api.Security;
 using SaasPortal.Api.Services;
 using SaasPortal.Api.WebSession;
 using SaasPortal.Api.XmlRpc;
@@ -27,6 +28,11 @@ public static class EdgeRegistration
         services.AddSingleton(masterPassword);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOrmGateway, UnavailableOrmGateway>();
+        services.AddHttpContextAccessor();
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
+            .Validate(o => o.Problem() is null, $"{LoginThrottleOptions.Section}: FreeFailures >= 0, 0 < BaseDelay <= MaxDelay, ForgetAfter > 0, MaxTracked >= 1")
+            .ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IRpcService, CommonService>();
         services.AddSingleton<IRpcService, DbService>();
         services.AddSingleton<IRpcService, ObjectService>();

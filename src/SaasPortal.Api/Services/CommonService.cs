@@ -1,7 +1,9 @@
+using SaasPortal.Api.Security;
+
 namespace SaasPortal.Api.Services;
 
 /// <summary>Odoo's <c>common</c> service: version, about, login and authenticate.</summary>
-public sealed class CommonService(IOrmGateway orm) : IRpcService
+public sealed class CommonService(IOrmGateway orm, LoginThrottle throttle) : IRpcService
 {
     /// <inheritdoc />
     public string Name => "common";
@@ -39,6 +41,7 @@ public sealed class CommonService(IOrmGateway orm) : IRpcService
             return false;
         }
 
-        return await orm.AuthenticateAsync(database, login, password, cancellationToken) is { } uid ? uid : false;
+        var uid = await throttle.GuardAsync(database, login, () => orm.AuthenticateAsync(database, login, password, cancellationToken), found => found is not null);
+        return uid is { } found ? found : false;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SaasPortal.Api.Security;
 using SaasPortal.Storage.Databases;
 
 namespace SaasPortal.Api.Services;
@@ -7,7 +8,8 @@ namespace SaasPortal.Api.Services;
 /// Odoo's <c>db</c> service: the database manager. Mutating methods take the master password as their first
 /// argument and check it before anything else; a wrong one is fault 3 "Access Denied".
 /// </summary>
-public sealed class DbService(DatabaseManager databases, MasterPassword masterPassword, IOrmGateway orm, ILogger<DbService> logger) : IRpcService
+public sealed class DbService(DatabaseManager databases, MasterPassword masterPassword, IOrmGateway orm, LoginThrottle throttle, ILogger<DbService> logger)
+    : IRpcService
 {
     private static readonly List<object?> Languages =
     [
@@ -48,7 +50,7 @@ public sealed class DbService(DatabaseManager databases, MasterPassword masterPa
             throw ServiceException.Application($"The method '{ServiceDispatcher.Truncate(method)}' does not exist on the service 'db'");
         }
 
-        if (!masterPassword.Verify(a[0] as string))
+        if (!await throttle.GuardAsync("", LoginThrottle.MasterLogin, () => Task.FromResult(masterPassword.Verify(a[0] as string)), ok => ok))
         {
             logger.LogWarning("db.{Method} refused: wrong master password", method);
             throw ServiceException.AccessDenied();

@@ -1,3 +1,5 @@
+using SaasPortal.Api.Security;
+
 namespace SaasPortal.Api.Services;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SaasPortal.Api.Services;
 /// <c>execute_kw(db, uid, password, model, method, args, kwargs=None)</c>. Credentials are checked by the ORM
 /// against the database named, before anything else.
 /// </summary>
-public sealed class ObjectService(IOrmGateway orm) : IRpcService
+public sealed class ObjectService(IOrmGateway orm, LoginThrottle throttle) : IRpcService
 {
     private static readonly IReadOnlyDictionary<string, object?> NoKwargs = new Dictionary<string, object?>(StringComparer.Ordinal);
 
@@ -54,6 +56,9 @@ public sealed class ObjectService(IOrmGateway orm) : IRpcService
 
         var model = a.String(3, "model");
         var method = a.String(4, "method");
-        return await orm.ExecuteKwAsync(database, uid, password, model, method, args, kwargs, cancellationToken);
+        // Every call carries the password: a wrong one counts as a failed login of that uid, and a caller that
+        // failed too often waits before its password is checked again.
+        return await throttle.GuardAsync(database, "uid " + uid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            () => orm.ExecuteKwAsync(database, uid, password, model, method, args, kwargs, cancellationToken), _ => true);
     }
 }

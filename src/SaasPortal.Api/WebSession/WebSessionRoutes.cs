@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using SaasPortal.Api.JsonRpc;
+using SaasPortal.Api.Security;
 using SaasPortal.Api.Services;
 using SaasPortal.Rpc.JsonRpc;
 
@@ -9,7 +10,7 @@ namespace SaasPortal.Api.WebSession;
 /// Odoo's web-session JSON routes: /web/session/authenticate, get_session_info, destroy, and
 /// /web/dataset/call_kw, which runs a model method as the session's user.
 /// </summary>
-internal sealed class WebSessionRoutes(IOrmGateway orm, WebSessionCookie cookie)
+internal sealed class WebSessionRoutes(IOrmGateway orm, WebSessionCookie cookie, LoginThrottle throttle)
 {
     private static readonly IReadOnlyDictionary<string, object?> NoKwargs = new Dictionary<string, object?>(StringComparer.Ordinal);
 
@@ -20,7 +21,8 @@ internal sealed class WebSessionRoutes(IOrmGateway orm, WebSessionCookie cookie)
         var password = Param(request, "password");
         var a = new RpcArguments("authenticate", [db]);
         var database = DatabaseArgument.Read(a, 0);
-        if (await orm.AuthenticateAsync(database, login, password, cancellationToken) is not { } uid)
+        if (await throttle.GuardAsync(database, login, () => orm.AuthenticateAsync(database, login, password, cancellationToken), found => found is not null)
+            is not { } uid)
         {
             throw ServiceException.AccessDenied();
         }
