@@ -14,7 +14,13 @@ internal static class ServeCommand
         var settings = SettingsOptions.ForServe();
         var command = new Command("serve", "Run the HTTP server (XML-RPC, JSON-RPC and web-session routes).");
         settings.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => ServerHost.RunAsync(settings.Overrides(parseResult), cancellationToken));
+        var upgrade = new Option<bool>("--upgrade")
+        {
+            Description = "Before listening, upgrade every database whose installed addons are older than the addon files (after installing a new release).",
+        };
+        command.Options.Add(upgrade);
+        command.SetAction((parseResult, cancellationToken) =>
+            ServerHost.RunAsync(settings.Overrides(parseResult), cancellationToken, parseResult.GetValue(upgrade)));
         return command;
     }
 }

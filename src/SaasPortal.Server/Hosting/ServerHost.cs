@@ -16,7 +16,7 @@ namespace SaasPortal.Server.Hosting;
 /// <summary>Builds and runs the web host for <c>serve</c>: configuration, storage, edge, startup hooks. Wiring only.</summary>
 internal static class ServerHost
 {
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken, bool upgrade = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -67,6 +67,8 @@ internal static class ServerHost
         builder.Services.AddSaasPortalWeb(new WebOptions { PortalDatabase = settings.PortalDatabase });
         builder.AddSaasPortalObservability(settings, observability);
 
+        builder.Services.AddSingleton<PendingUpgrades>();
+
         await using var app = builder.Build();
         // Tenant resolution by host or /t/<db> runs before routing; the pages map beside the RPC edge.
         app.UseSaasPortalWeb();
@@ -79,6 +81,13 @@ internal static class ServerHost
         {
             // The path, never the password: operators read it from the owner-only file.
             logger.LogWarning("Generated a master password in {File} (readable by its owner only)", masterPassword.FilePath);
+        }
+
+        // Pending upgrades run before anything listens or starts, so no request sees a half-upgraded schema.
+        if (upgrade && await app.Services.GetRequiredService<PendingUpgrades>().RunAsync(cancellationToken) > 0)
+        {
+            await Console.Error.WriteLineAsync("saasportal: upgrading some databases failed (see the log); the server did not start.");
+            return 1;
         }
 
         try

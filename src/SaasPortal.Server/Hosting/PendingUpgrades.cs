@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SaasPortal.Addons.Catalogue;
+using SaasPortal.Addons.Modules;
+using SaasPortal.Orm;
+using SaasPortal.Orm.Errors;
+using SaasPortal.Orm.Service;
+using SaasPortal.Storage.Databases;
+
+namespace SaasPortal.Server.Hosting;
+
+/// <summary>
+/// <c>serve --upgrade</c>: before the server listens, every database whose installed addons are older than the
+/// addon files (the manifest's version differs from ir.module.module's <c>latest_version</c>) is upgraded, as Odoo's
+/// <c>-u</c> does after a new release: new tables and columns, refreshed data. A database that fails stops the start.
+/// </summary>
+internal sealed partial class PendingUpgrades(DatabaseManager databases, ModuleSystem modules, OrmService orm, ILogger<PendingUpgrades> logger)
+{
+    /// <summary>Upgrades what is pending; returns the number of databases that failed (logged, not thrown).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var catalogue = await modules.ReloadCatalogueAsync(cancellationToken);
+        var failed = 0;
+        foreach (var database in await databases.ListAsync(cancellationToken))
+        {
+            try
+            {
+                var stale = await orm.RunAsync(database, OrmEnvironment.SuperuserId, write: false, async env =>
+                {
+                    var installed = await env.Sudo()["ir.module.module"].SearchAsync(
+                        new List<object?> { new List<object?> { "state", "=", "installed" } }, cancellationToken);
+                    return (await installed.ReadAsync(["name", "latest_version"], cancellationToken))
+                        .Where(row => catalogue.Find((string)row["name"]!) is { } addon
+                            && !string.Equals(addon.Manifest.Version, row["latest_version"] as string, StringComparison.Ordinal))
+                        .Select(row => (string)row["name"]!)
+                        .Order(StringComparer.Ordinal)
+                        .ToList();
+                }, cancellationToken);
+                if (stale.Count == 0)
+                {
+                    continue;
+                }
+
+                var result = await orm.RunAsync(database, OrmEnvironment.SuperuserId, write: true,
+                    env => modules.Installer.UpgradeAsync(env, stale, cancellationToken), cancellationToken);
+                orm.ForgetDatabase(database);
+                LogUpgraded(logger, database, string.Join(", ", result.Addons));
+            }
+            catch (Exception e) when (e is OdooException or System.Data.Common.DbException or AddonDependencyException)
+            {
+                failed++;
+                LogFailed(logger, database, e.Message);
+            }
+        }
+
+        return failed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded {Database}: {Addons}")]
+    private static partial void LogUpgraded(ILogger logger, string database, string addons);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Upgrading {Database} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string database, string reason);
+}
