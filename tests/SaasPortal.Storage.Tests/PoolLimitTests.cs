@@ -22,7 +22,18 @@ internal sealed class ManualTime : TimeProvider
         base.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 }
 
+/// <summary>
+/// SQLite's pools are process-wide and other test classes end with <c>SqliteConnection.ClearAllPools()</c>; tests that
+/// count the handles a pool keeps open therefore run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SqlitePoolCollection
+{
+    public const string Name = "sqlite-pools";
+}
+
 /// <summary>SQLite pools: idle ones are closed, each handle is configured once and keeps a bounded page cache.</summary>
+[Collection(SqlitePoolCollection.Name)]
 public sealed class SqlitePoolTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("saasportal-pools-").FullName;

@@ -57,7 +57,7 @@ assert f.faultCode == 2 and 'invalid database name' in f.faultString.lower(), f.
 dump = db.dump(master, b, 'zip')
 with zipfile.ZipFile(io.BytesIO(base64.b64decode(dump))) as archive:
     manifest = json.loads(archive.read('manifest.json'))
-    assert manifest['db_name'] == b and manifest['format'] == 'saasportal-dump', manifest
+    assert manifest['database'] == b and manifest['format'] == 'saasportal-backup', manifest
 assert db.restore(master, c, dump) is True
 assert db.rename(master, c, d) is True
 assert c not in db.list() and d in db.list()
