@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasPortal.Api.Security;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Service;
@@ -23,7 +24,7 @@ public sealed record PortalUser(int Uid, string Login, string Name, int PartnerI
 /// user (so access rules, provisioning checks and limits apply exactly as over XML-RPC), and public facts (the
 /// plans) are read with the superuser's rights.
 /// </summary>
-public sealed class PortalDirectory(OrmService orm, WebOptions options)
+public sealed class PortalDirectory(OrmService orm, WebOptions options, LoginThrottle throttle)
 {
     private static readonly IReadOnlyDictionary<string, object?> NoKwargs = new Dictionary<string, object?>(StringComparer.Ordinal);
 
@@ -59,9 +60,13 @@ public sealed class PortalDirectory(OrmService orm, WebOptions options)
             ?? throw new UserErrorException("The new account cannot sign in.");
     }
 
-    /// <summary>The uid of a portal login, or null for wrong credentials.</summary>
+    /// <summary>
+    /// The uid of a portal login, or null for wrong credentials. Counted by the same failed-login limiter as RPC,
+    /// so the login form is no cheaper a way to guess passwords; a caller who has to wait gets
+    /// <see cref="Api.Services.ServiceException"/> (AccessDenied) without the password being checked.
+    /// </summary>
     public Task<int?> AuthenticateAsync(string login, string password, CancellationToken cancellationToken) =>
-        orm.AuthenticateAsync(Database, login, password, cancellationToken);
+        throttle.GuardAsync(Database, login, () => orm.AuthenticateAsync(Database, login, password, cancellationToken), uid => uid is not null);
 
     /// <summary>The user of a portal session; null when it was deactivated or deleted since.</summary>
     public Task<PortalUser?> UserAsync(int uid, CancellationToken cancellationToken) =>

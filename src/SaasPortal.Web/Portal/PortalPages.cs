@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using SaasPortal.Api.Services;
 using SaasPortal.Orm.Errors;
 using SaasPortal.Web.Hosting;
 using SaasPortal.Web.Html;
@@ -122,13 +123,24 @@ public static class PortalPages
         [FromForm] string? login, [FromForm] string? password, [FromForm] string? redirect)
     {
         login = login?.Trim();
-        if (string.IsNullOrEmpty(login) || string.IsNullOrEmpty(password)
-            || await portal.AuthenticateAsync(login, password, context.RequestAborted) is not { } uid)
+        int? uid;
+        try
+        {
+            uid = string.IsNullOrEmpty(login) || string.IsNullOrEmpty(password) ? null
+                : await portal.AuthenticateAsync(login, password, context.RequestAborted);
+        }
+        catch (ServiceException e) when (e.FaultCode == ServiceException.AccessDeniedCode)
+        {
+            // Too many failures from this address: the limiter refused without checking the password.
+            return LoginPage(context, e.Message, login, redirect, StatusCodes.Status429TooManyRequests);
+        }
+
+        if (uid is null)
         {
             return LoginPage(context, "Wrong login/password", login, redirect, StatusCodes.Status401Unauthorized);
         }
 
-        await WebSessions.SignInAsync(context, WebSessions.PortalScheme, new SessionUser(portal.Database, uid, login));
+        await WebSessions.SignInAsync(context, WebSessions.PortalScheme, new SessionUser(portal.Database, uid.Value, login!));
         // Only paths of this site: a crafted ?redirect=https://evil.example or //evil.example lands on "My databases".
         return Results.Redirect(ReturnUrls.LocalOr(redirect, MyDatabasesPath));
     }

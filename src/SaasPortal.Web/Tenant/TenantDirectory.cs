@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasPortal.Api.Security;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Service;
 using SaasPortal.Saas;
@@ -34,7 +35,7 @@ public enum TenantAvailability
 }
 
 /// <summary>What the tenant pages read: the tenant's own identity and governance (hidden parameters, read as superuser) and its home page.</summary>
-public sealed class TenantDirectory(OrmService orm, StorageUsage storage, TimeProvider time)
+public sealed class TenantDirectory(OrmService orm, StorageUsage storage, TimeProvider time, LoginThrottle throttle)
 {
     /// <summary>The tenant's client id and owner, as provisioning recorded them.</summary>
     public Task<TenantIdentity> IdentityAsync(string database, CancellationToken cancellationToken) =>
@@ -58,9 +59,12 @@ public sealed class TenantDirectory(OrmService orm, StorageUsage storage, TimePr
             return (state, parameters.ExpiresUtc);
         }, cancellationToken);
 
-    /// <summary>The uid of a tenant login, or null for wrong credentials.</summary>
+    /// <summary>
+    /// The uid of a tenant login, or null for wrong credentials; counted by the same failed-login limiter as RPC
+    /// (a caller who has to wait gets <see cref="Api.Services.ServiceException"/> without the password being checked).
+    /// </summary>
     public Task<int?> AuthenticateAsync(string database, string login, string password, CancellationToken cancellationToken) =>
-        orm.AuthenticateAsync(database, login, password, cancellationToken);
+        throttle.GuardAsync(database, login, () => orm.AuthenticateAsync(database, login, password, cancellationToken), uid => uid is not null);
 
     /// <summary>The login of an active user, or null when the user is gone or archived.</summary>
     public Task<string?> ActiveLoginAsync(string database, int uid, CancellationToken cancellationToken) =>

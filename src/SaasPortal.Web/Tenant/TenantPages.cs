@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using SaasPortal.Api.Services;
 using SaasPortal.Web.Hosting;
 using SaasPortal.Web.Html;
 using SaasPortal.Web.Portal;
@@ -111,14 +112,25 @@ public static class TenantPages
     {
         var tenant = TenantRequest.Of(context);
         login = login?.Trim();
-        if (string.IsNullOrEmpty(login) || string.IsNullOrEmpty(password)
-            || await tenants.AuthenticateAsync(tenant.Database, login, password, context.RequestAborted) is not { } uid)
+        int? uid;
+        try
+        {
+            uid = string.IsNullOrEmpty(login) || string.IsNullOrEmpty(password) ? null
+                : await tenants.AuthenticateAsync(tenant.Database, login, password, context.RequestAborted);
+        }
+        catch (ServiceException e) when (e.FaultCode == ServiceException.AccessDeniedCode)
+        {
+            // Too many failures from this address: the limiter refused without checking the password.
+            return LoginPage(context, tenant, e.Message, login, StatusCodes.Status429TooManyRequests);
+        }
+
+        if (uid is null)
         {
             // The portal password is not this database's: its owners use "Log in via SaaS Portal" instead.
             return LoginPage(context, tenant, "Wrong login/password", login, StatusCodes.Status401Unauthorized);
         }
 
-        await WebSessions.SignInAsync(context, WebSessions.TenantScheme, new SessionUser(tenant.Database, uid, login), CookiePath(tenant));
+        await WebSessions.SignInAsync(context, WebSessions.TenantScheme, new SessionUser(tenant.Database, uid.Value, login!), CookiePath(tenant));
         return Results.Redirect(tenant.Link("/web"));
     }
 

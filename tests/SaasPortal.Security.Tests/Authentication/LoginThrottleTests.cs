@@ -134,6 +134,63 @@ public sealed class LoginThrottleTests(ThrottledServerFixture fixture) : IClassF
         Assert.IsType<Dictionary<string, object?>>(await Web(password));
     }
 
+    [Theory]
+    [InlineData("portal")]
+    [InlineData("tenant")]
+    public async Task The_web_login_forms_are_throttled_like_rpc(string form)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var rpc = new JsonRpcCaller(fixture.Server.Url);
+        string db, password, loginPath;
+        if (form == "portal")
+        {
+            (db, password, loginPath) = (fixture.Prefix + "-portal", "admin", "/web/login");
+        }
+        else
+        {
+            (db, password) = await NewDatabaseAsync(rpc, "form", ct);
+            loginPath = $"/t/{db}/web/login";
+        }
+
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = new Uri(fixture.Server.Url),
+        };
+
+        async Task<(System.Net.HttpStatusCode Status, string Body)> SubmitAsync(string pw)
+        {
+            // A real form post: the page's antiforgery field and cookie, then the credentials.
+            var page = await browser.GetStringAsync(loginPath, ct);
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__[^\"]+)\" value=\"([^\"]+)\"");
+            Assert.True(token.Success, "the login page has no antiforgery field");
+            using var response = await browser.PostAsync(loginPath, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value),
+                ["login"] = "admin",
+                ["password"] = pw,
+            }), ct);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        }
+
+        for (var i = 0; i <= ThrottledServerFixture.FreeFailures; i++)
+        {
+            var (status, body) = await SubmitAsync($"form guess {i}");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, status);
+            Assert.Contains("Wrong login/password", body, StringComparison.Ordinal);
+        }
+
+        // Locked: the right password is refused without being checked, and the page says why.
+        var locked = await SubmitAsync(password);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, locked.Status);
+        Assert.Contains(TooMany, locked.Body, StringComparison.Ordinal);
+        // The form and RPC share one count: the same login is locked over RPC too.
+        var refused = await Assert.ThrowsAsync<RpcFault>(() => Authenticate(rpc, db, "admin", password, ct));
+        Assert.Contains(TooMany, refused.Text, StringComparison.Ordinal);
+
+        await WaitOutAsync(ThrottledServerFixture.BaseDelay, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SubmitAsync(password)).Status);
+    }
+
     [Fact]
     public async Task Wrong_master_passwords_make_the_database_manager_wait()
     {
