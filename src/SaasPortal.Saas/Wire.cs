@@ -1,7 +1,10 @@
 namespace SaasPortal.Saas;
 
-/// <summary>Builds wire values (domains, value dictionaries) for ORM calls without ceremony.</summary>
-internal static class Wire
+/// <summary>
+/// Builds and reads ORM wire values (domains, value dictionaries, many2one pairs, False for empty) without
+/// ceremony; shared by the portal code and the web pages that call the same ORM methods.
+/// </summary>
+public static class Wire
 {
     /// <summary>A domain of ANDed terms.</summary>
     public static List<object?> Domain(params (string Field, string Operator, object? Value)[] terms) =>
@@ -21,6 +24,9 @@ internal static class Wire
 
     /// <summary>The id of a many2one wire value ([id, name] or False), or null.</summary>
     public static int? Many2oneId(object? value) => value is IList<object?> { Count: > 0 } pair && pair[0] is int id ? id : null;
+
+    /// <summary>The display name of a many2one wire value ([id, name] or False), or null.</summary>
+    public static string? Many2oneName(object? value) => value is IList<object?> { Count: > 1 } pair ? pair[1] as string : null;
 
     /// <summary>The ids of an x2many wire value (a list of ints).</summary>
     public static List<int> Ids(object? value) => value is IEnumerable<object?> items ? [.. items.OfType<int>()] : [];

@@ -3,6 +3,7 @@ using SaasPortal.Api.Security;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas;
 using SaasPortal.Saas.Portal;
 using SaasPortal.Saas.Provisioning;
 

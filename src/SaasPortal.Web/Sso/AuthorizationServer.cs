@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas;
 using SaasPortal.Saas.Portal;
 using SaasPortal.Saas.Provisioning;
 using SaasPortal.Web.Portal;
