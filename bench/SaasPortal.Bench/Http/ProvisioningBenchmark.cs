@@ -98,7 +98,7 @@ internal static class ProvisioningBenchmark
         copies.Delete(recursive: true);
         if (pg is not null)
         {
-            await DropAllAsync(pg, stem, cancellationToken);
+            await Suite.PostgresCleanup.DropDatabasesAsync(pg, stem, cancellationToken); // the server's tenants and the raw copies
         }
 
         var report = new StringBuilder();
@@ -117,30 +117,6 @@ internal static class ProvisioningBenchmark
         Console.WriteLine(report);
         measured?.Invoke(new ProvisioningMeasurement(calls, provisioning.Median, provisioning.P99, raw.Median, raw.P99));
         return 0;
-    }
-
-    /// <summary>Drops every database of this run from the shared cluster (the server's tenants and the raw copies).</summary>
-    private static async Task DropAllAsync(string pg, string stem, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg) { Database = "postgres", Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        var names = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE $1", connection))
-        {
-            list.Parameters.AddWithValue(stem + "-%");
-            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var name in names)
-        {
-            // Names come from pg_database and match this run's generated stem; quoting doubles any quote.
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 
     /// <summary>Median and mean of each step over the measured calls, and what the client saw beyond the provisioner's own total.</summary>
