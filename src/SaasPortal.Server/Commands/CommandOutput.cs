@@ -15,6 +15,9 @@ internal sealed class CommandOutput(bool json, TextWriter writer)
 
     public bool Json { get; } = json;
 
+    /// <summary>Progress of long work on standard error: never with <c>--json</c>, see <see cref="CommandProgress"/>.</summary>
+    public CommandProgress Progress => field ??= CommandProgress.ForConsole(Json);
+
     /// <summary>Rows as a table of <paramref name="columns"/>; as JSON, the rows with every field they hold.</summary>
     public Task TableAsync(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, params string[] columns)
     {

@@ -66,7 +66,12 @@ internal static class DbCommands
             async (parse, context, ct) =>
             {
                 var (from, to) = (ValidName(parse.GetValue(source)), ValidName(parse.GetValue(target)));
-                await context.Databases.DuplicateAsync(from, to, ct);
+                using (var progress = context.Output.Progress.StartTimed($"duplicate {from} to {to}"))
+                {
+                    await context.Databases.DuplicateAsync(from, to, ct);
+                    progress.Complete();
+                }
+
                 await context.Output.DoneAsync($"Copied {from} to {to}.", Row(("source", from), ("name", to)));
             });
 
@@ -92,7 +97,9 @@ internal static class DbCommands
                 var name = ValidName(parse.GetValue(backupName));
                 var file = parse.GetValue(outputFile)?.FullName
                     ?? Path.GetFullPath($"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip");
-                var bytes = await WriteAtomicallyAsync(file, stream => context.Databases.DumpAsync(name, stream, ct), ct);
+                using var progress = context.Output.Progress.Start($"backup {name}");
+                var bytes = await WriteAtomicallyAsync(file, stream => context.Databases.DumpAsync(name, new ProgressStream(stream, progress), ct), ct);
+                progress.Complete(bytes);
                 await context.Output.DoneAsync($"Backed up {name} to {file} ({bytes} bytes).", Row(("name", name), ("file", file), ("bytes", bytes)));
             });
 
@@ -109,8 +116,11 @@ internal static class DbCommands
             }
 
             await using (var archive = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+            using (var progress = context.Output.Progress.Start($"restore {name}", archive.Length))
             {
-                await context.Databases.RestoreAsync(name, archive, parse.GetValue(copy), ct);
+                // The bar follows the archive being read and checked; installing its modules comes after, shown by the clock.
+                await context.Databases.RestoreAsync(name, new ProgressStream(archive, progress), parse.GetValue(copy), ct);
+                progress.Complete(archive.Length);
             }
 
             await context.Output.DoneAsync($"Restored {name} from {file.FullName}.", Row(("name", name), ("file", file.FullName)));
