@@ -3,6 +3,7 @@ using SaasPortal.Orm;
 using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Methods;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas.Domains;
 using SaasPortal.Saas.Governance;
 using SaasPortal.Saas.Upgrades;
 using SaasPortal.Storage.Databases;
@@ -15,7 +16,7 @@ namespace SaasPortal.Saas.Portal;
 /// transaction, and the database operation runs last, so a failing operation rolls the record back with it.
 /// Managers only.
 /// </summary>
-public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager databases, TenantUpgrader upgrader, StorageUsage storage, TimeProvider time)
+public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager databases, TenantUpgrader upgrader, StorageUsage storage, DomainDirectory domains, TimeProvider time)
 {
     private const string Model = "saas_portal.client";
 
@@ -64,8 +65,17 @@ public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager datab
         var a = call.Bind(Parameter.Required("ids"), Parameter.Required("new_name"));
         var ct = call.CancellationToken;
         await PortalRoles.EnsureManagerAsync(call.Env, "duplicate client databases", ct);
-        var client = await SingleLiveClientAsync(call.Env, a[0], ct);
-        var target = await FreeNameAsync(call.Env, Wire.Text(a[1]), ct);
+        return await DuplicateAsync(call.Env, a[0], Wire.Text(a[1]), ct);
+    }
+
+    /// <summary>
+    /// Copies the one live client in <paramref name="ids"/> to <paramref name="newName"/> (checked and free) under a
+    /// new identity, records the copy as a new client and returns <c>{id, client_id, name}</c>. The caller checks rights.
+    /// </summary>
+    public async Task<Dictionary<string, object?>> DuplicateAsync(OrmEnvironment portal, object? ids, string? newName, CancellationToken ct)
+    {
+        var client = await SingleLiveClientAsync(portal, ids, ct);
+        var target = await FreeNameAsync(portal, newName, ct);
         try
         {
             await databases.DuplicateAsync(client.Name, target, ct);
@@ -83,10 +93,10 @@ public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager datab
                 await ConfigParameters.SetAsync(env, SaasParameters.DatabaseUuid, clientId, hidden: false, ct);
                 return true;
             }, ct);
-            var source = (await call.Env.Sudo()[Model].Browse(client.Id).ReadAsync(
+            var source = (await portal.Sudo()[Model].Browse(client.Id).ReadAsync(
                 ["plan_id", "partner_id", "server_id", "trial", "expiration_datetime", "expired", "suspended", "max_users", "total_storage_limit",
                  "users_len", "db_storage", "file_storage", "state"], ct))[0];
-            var copy = await call.Env.Sudo()[Model].CreateAsync(Wire.Values(
+            var copy = await portal.Sudo()[Model].CreateAsync(Wire.Values(
                 ("name", target), ("client_id", clientId), ("plan_id", Wire.Many2oneId(source["plan_id"]) ?? (object)false),
                 ("partner_id", Wire.Many2oneId(source["partner_id"]) ?? (object)false), ("server_id", Wire.Many2oneId(source["server_id"]) ?? (object)false),
                 ("trial", source["trial"]), ("expiration_datetime", source["expiration_datetime"]), ("expired", source["expired"]),
@@ -162,14 +172,15 @@ public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager datab
         var due = await clients.SearchAsync(Wire.Domain(
             ("state", "!=", "deleted"), ("expiration_datetime", "!=", false), ("expiration_datetime", "<=", Format(now))), cancellationToken);
         List<object?> pending = [], deleted = [];
-        foreach (var row in await due.ReadAsync(["name", "trial", "expiration_datetime", "plan_id", "state"], cancellationToken))
+        foreach (var row in await due.ReadAsync(["name", "trial", "expiration_datetime", "plan_id", "state", "staging_of_id"], cancellationToken))
         {
             var client = new ClientRow((int)row["id"]!, Wire.Text(row["name"])!);
             var expires = GovernanceParameters.ParseDatetime(Wire.Text(row["expiration_datetime"])) ?? now;
             var grace = Wire.Many2oneId(row["plan_id"]) is { } plan
                 ? Wire.Integer(await portal.Sudo()["saas_portal.plan"].Browse(plan).GetAsync("grace_period", cancellationToken))
                 : 0;
-            if (Wire.Bool(row["trial"]) && expires.AddDays(grace) <= now)
+            // A staging copy is a throw-away: it goes at its expiry, without the plan's grace period.
+            if (Wire.Many2oneId(row["staging_of_id"]) is not null || (Wire.Bool(row["trial"]) && expires.AddDays(grace) <= now))
             {
                 await DeleteAsync(portal, client, cancellationToken);
                 deleted.Add(client.Name);
@@ -205,6 +216,8 @@ public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager datab
     private void Forget(string database)
     {
         storage.Forget(database);
+        // Custom domains route to a client's current name: a renamed or dropped tenant changes where they point.
+        domains.Invalidate();
         orm().ForgetDatabase(database);
     }
 

@@ -17,12 +17,12 @@ internal static class ClientCommands
     private static readonly string[] ShowFields =
     [
         "id", "name", "client_id", "state", "plan_id", "partner_id", "server_id", "trial", "expiration_datetime", "expired", "suspended",
-        "max_users", "total_storage_limit", "users_len", "db_storage", "file_storage", "last_sync",
+        "max_users", "total_storage_limit", "users_len", "db_storage", "file_storage", "last_sync", "staging_of_id",
     ];
 
     public static Command Create()
     {
-        var group = new AdminGroup("client", "Manage the portal's clients (tenant databases): list, show, suspend, resume, limits, addons, delete.");
+        var group = new AdminGroup("client", "Manage the portal's clients (tenant databases): list, show, suspend, resume, limits, addons, staging copies, delete.");
 
         var all = new Option<bool>("--all") { Description = "Include deleted clients." };
         group.Add(new Command("list", "List the clients.") { all }, async (parse, context, ct) =>
@@ -97,6 +97,26 @@ internal static class ClientCommands
             await context.Output.DoneAsync($"Deleted client {client["id"]} and its database {client["name"]}.",
                 DbCommands.Row(("id", client["id"]), ("name", client["name"]), ("state", "deleted")));
         });
+
+        var staged = ClientArgument();
+        var stagingName = new Option<string>("--name") { Description = "Database name of the copy (default: <name>-staging, then -staging2…)." };
+        var stagingDays = new Option<int>("--expiry-days") { Description = "Days until the copy is deleted.", DefaultValueFactory = _ => 15 };
+        group.Add(new Command("staging", "Copy a client into a staging database: mail and scheduled actions off, deleted at its expiry.") { staged, stagingName, stagingDays },
+            async (parse, context, ct) =>
+            {
+                var client = await FindAsync(context, parse.GetValue(staged)!, ct);
+                var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal) { ["expiry_days"] = parse.GetValue(stagingDays) };
+                if (parse.GetValue(stagingName) is { Length: > 0 } name)
+                {
+                    kwargs["name"] = name;
+                }
+
+                var copy = (IReadOnlyDictionary<string, object?>)(await context.CallAsync(context.Settings.PortalDatabase, Model, "create_staging",
+                    [new List<object?> { client["id"] }], kwargs, write: true, ct))!;
+                await context.Output.DoneAsync(
+                    $"Created staging copy {copy["name"]} (client {copy["id"]}) of {client["name"]}; it is deleted on {copy["expiration_datetime"]} UTC.",
+                    DbCommands.Row(("id", copy["id"]), ("name", copy["name"]), ("staging_of_id", client["id"]), ("expiration_datetime", copy["expiration_datetime"])));
+            });
 
         return group.Command;
     }

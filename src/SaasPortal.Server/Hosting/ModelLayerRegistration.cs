@@ -59,6 +59,7 @@ internal static class ModelLayerRegistration
         services.AddSingleton<IRegistryProvider>(sp => sp.GetRequiredService<ModuleSystem>());
         services.AddSingleton<OrmService>();
         services.AddSingleton<IOrmGateway, OrmGateway>();
+        services.AddCustomerLifecycle(settings);
 
         services.AddSingleton<PortalBootstrapper>();
         services.AddSingleton(new PortalBootstrapSettings

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SaasPortal.Web.Console;
+using SaasPortal.Web.Domains;
 using SaasPortal.Web.Html;
 using SaasPortal.Web.Portal;
 using SaasPortal.Web.Sso;
@@ -69,6 +70,7 @@ public static class WebRegistration
         pages.MapConsolePages();
         pages.MapTenantPages();
         endpoints.MapSsoEndpoints();
+        endpoints.MapDomainVerification();
         return endpoints;
     }
 

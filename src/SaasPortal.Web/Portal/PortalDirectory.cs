@@ -15,7 +15,7 @@ public sealed record PlanView(int Id, string Name, string? Summary, int MaxUsers
 /// <summary>A client database as "My databases" and the operator console show it.</summary>
 public sealed record ClientView(
     int Id, string Name, string ClientId, string State, string? Plan, string? Partner, int Users, int MaxUsers, int StorageMegabytes,
-    int StorageLimitMegabytes, string? Expiration, bool Suspended, bool Expired, bool Trial, string? LastSync);
+    int StorageLimitMegabytes, string? Expiration, bool Suspended, bool Expired, bool Trial, string? LastSync, string? StagingOf = null);
 
 /// <summary>The signed-in portal user.</summary>
 public sealed record PortalUser(int Uid, string Login, string Name, int PartnerId, bool IsManager);
@@ -32,7 +32,7 @@ public sealed class PortalDirectory(OrmService orm, WebOptions options, LoginThr
     private static readonly string[] ClientFields =
     [
         "name", "client_id", "state", "plan_id", "partner_id", "users_len", "max_users", "db_storage", "file_storage", "total_storage_limit",
-        "expiration_datetime", "suspended", "expired", "trial", "last_sync",
+        "expiration_datetime", "suspended", "expired", "trial", "last_sync", "staging_of_id",
     ];
 
     /// <summary>The portal database.</summary>
@@ -152,7 +152,8 @@ public sealed class PortalDirectory(OrmService orm, WebOptions options, LoginThr
         (int)r["id"]!, Wire.Text(r["name"]) ?? "", Wire.Text(r["client_id"]) ?? "", Wire.Text(r["state"]) ?? "draft",
         Wire.Many2oneName(r["plan_id"]), Wire.Many2oneName(r["partner_id"]), Wire.Integer(r["users_len"]), Wire.Integer(r["max_users"]),
         Wire.Integer(r["db_storage"]) + Wire.Integer(r["file_storage"]), Wire.Integer(r["total_storage_limit"]),
-        Wire.Text(r["expiration_datetime"]), Wire.Bool(r["suspended"]), Wire.Bool(r["expired"]), Wire.Bool(r["trial"]), Wire.Text(r["last_sync"]));
+        Wire.Text(r["expiration_datetime"]), Wire.Bool(r["suspended"]), Wire.Bool(r["expired"]), Wire.Bool(r["trial"]), Wire.Text(r["last_sync"]),
+        Wire.Many2oneName(r["staging_of_id"]));
 
     internal static string Plural(int count, string noun) => count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? "" : "s");
 }

@@ -239,7 +239,10 @@ public static class PortalPages
     private static HtmlText StateBadge(ClientView client)
     {
         var (label, css) = client.Suspended ? ("suspended", "suspended") : client.Expired ? ("expired", "expired") : (client.State, client.State);
-        return Markup.Of($"""<span class="state {css}">{label}</span>""");
+        var badge = Markup.Of($"""<span class="state {css}">{label}</span>""");
+        // A staging copy says whose copy it is and when it goes, wherever its state is shown.
+        return client.StagingOf is null ? badge
+            : Markup.Of($"""{badge} <span class="hint">staging copy of {client.StagingOf}, deleted on {client.Expiration} UTC</span>""");
     }
 
     internal static string Limit(int value, string unit) => value > 0 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) + unit : "unlimited";

@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Http;
+using SaasPortal.Saas.Domains;
 using SaasPortal.Storage.Databases;
 
 namespace SaasPortal.Web.Tenancy;
 
 /// <summary>
-/// Sends a request to the tenant pages when its host names a tenant database (<c>client-1.localhost</c>) or its path
+/// Sends a request to the tenant pages when its host names a tenant database (<c>client-1.localhost</c>) or one of
+/// its verified custom domains (<c>erp.example.com</c>), or its path
 /// starts with <c>/t/&lt;db&gt;/</c>, by rewriting the path under <see cref="InternalPrefix"/>, where the tenant
 /// pages are mapped. Everything else (the portal's pages, RPC on any host) passes unchanged. The internal prefix is
 /// unreachable from outside, so a request cannot pick its tenant but through the host or the public prefix.
 /// </summary>
-public sealed class TenantResolver(RequestDelegate next, DatabaseManager databases, WebOptions options)
+public sealed class TenantResolver(RequestDelegate next, DatabaseManager databases, DomainDirectory domains, WebOptions options)
 {
     /// <summary>Where the tenant pages are mapped.</summary>
     public const string InternalPrefix = "/_tenant";
@@ -47,9 +49,16 @@ public sealed class TenantResolver(RequestDelegate next, DatabaseManager databas
 
             Route(context, new TenantRequest(database, PathPrefix + "/" + database), tail);
         }
-        else if (TenantPaths.Contains(path) && context.Request.Host.Host.ToLowerInvariant() is var host && await IsTenantAsync(host, context.RequestAborted))
+        else if (TenantPaths.Contains(path) && await TenantOfHostAsync(context.Request.Host.Host.ToLowerInvariant(), context.RequestAborted) is { } database)
         {
-            Route(context, new TenantRequest(host, string.Empty), path);
+            Route(context, new TenantRequest(database, string.Empty), path);
+        }
+        else if (TenantPaths.Contains(path) && await domains.IsPendingAsync(context.Request.Host.Host.ToLowerInvariant(), context.RequestAborted))
+        {
+            // A customer's host that is not verified must not show the portal's pages as if they were its own.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("This domain is not verified yet: its owner verifies it on the portal.", context.RequestAborted);
+            return;
         }
 
         await next(context);
@@ -60,6 +69,12 @@ public sealed class TenantResolver(RequestDelegate next, DatabaseManager databas
         tenant.Attach(context);
         context.Request.Path = InternalPrefix + path;
     }
+
+    // The host is the database's name (client-1.localhost) or a verified custom domain of it (erp.example.com).
+    private async Task<string?> TenantOfHostAsync(string host, CancellationToken cancellationToken) =>
+        await IsTenantAsync(host, cancellationToken) ? host
+        : await domains.DatabaseOfAsync(host, cancellationToken) is { } database && await IsTenantAsync(database, cancellationToken) ? database
+        : null;
 
     private async Task<bool> IsTenantAsync(string database, CancellationToken cancellationToken) =>
         DatabaseName.IsValid(database)
