@@ -241,8 +241,15 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
         _budget.Cleared(name);
     }
 
-    private NpgsqlDataSource CreatePool(string name) =>
-        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { Database = name });
+    private NpgsqlDataSource CreatePool(string name)
+    {
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { Database = name }.ConnectionString);
+        // Every tenant is a database, hence a data source, of its own, and Npgsql would read pg_type on each one's
+        // first connection: ~40 ms on every tenant's first call and on every new tenant, plus a type map per tenant.
+        // The ORM stores only PostgreSQL's built-in types, which Npgsql knows without asking.
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return builder.Build();
+    }
 
     private string Quote(string name) => Dialect.Quote(DatabaseName.Validate(name));
 
