@@ -41,7 +41,7 @@ public sealed partial class ProgressTests(PortalDataFixture portal)
     }
 
     [Fact]
-    public async Task Json_output_is_the_same_with_progress_forced_and_stderr_stays_empty()
+    public async Task Json_output_has_the_same_shape_with_progress_forced_and_stderr_stays_empty()
     {
         var data = portal.NewDataDirectory();
         var plain = Path.Combine(data, "plain.zip");
@@ -52,7 +52,12 @@ public sealed partial class ProgressTests(PortalDataFixture portal)
             environment: Forced));
         var restored = Expect.Ok(await Cli.RunAsync(Expect.On(data, "db", "restore", "restored", forced, "--json"), Ct, environment: Forced));
 
-        Assert.Equal(withoutProgress.Stdout.Replace(plain, forced, StringComparison.Ordinal), withProgress.Stdout);
+        // Two archives of one database differ in their timestamps, so their sizes may differ; the documents' shapes may not.
+        Assert.Equal(withoutProgress.Json.EnumerateObject().Select(p => p.Name), withProgress.Json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(PortalDataFixture.ClientDatabase, withProgress.Json.GetProperty("name").GetString());
+        Assert.Equal(forced, withProgress.Json.GetProperty("file").GetString());
+        Assert.Equal(new FileInfo(forced).Length, withProgress.Json.GetProperty("bytes").GetInt64());
+        Assert.Equal(new FileInfo(plain).Length, withoutProgress.Json.GetProperty("bytes").GetInt64());
         Assert.Equal("restored", restored.Json.GetProperty("name").GetString());
     }
 
