@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using SaasPortal.Addons.Catalogue;
+using SaasPortal.Server.Hosting;
 
 namespace SaasPortal.Server.Commands;
 
@@ -8,7 +10,7 @@ internal static class AddonsCommands
 {
     public static Command Create()
     {
-        var group = new AdminGroup("addons", "Inspect addons: the catalogue, a database's modules, and whether addon folders are valid.");
+        var group = new AdminGroup("addons", "Inspect and upgrade addons: the catalogue, a database's modules, whether addon folders are valid, pending upgrades.");
 
         var database = new Option<string>("--db", "-d") { Description = "List the modules of this database (ir.module.module) with their state, instead of the catalogue." };
         group.AddOffline(new Command("list", "List the addons of the catalogue, or of a database with --db.") { database }, async (parse, settings, output, ct) =>
@@ -73,8 +75,41 @@ internal static class AddonsCommands
                 return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Error;
             });
 
+        var upgradeIn = new Option<string>("--db", "-d") { Description = "Upgrade only this database." };
+        group.Add(new Command("upgrade",
+                "Upgrade, in every database (or --db), the installed addons whose files are newer, as 'serve --upgrade' does before "
+                + "listening; run it while the server is stopped. Exit code 1 when a database fails (the others are still upgraded).") { upgradeIn },
+            async (parse, context, ct) =>
+            {
+                IReadOnlyList<string> names = parse.GetValue(upgradeIn) is { } one
+                    ? await context.Databases.ExistsAsync(DbCommands.ValidName(one), ct) ? [one] : throw CommandException.NotFound($"Database {one} does not exist.")
+                    : await context.Databases.ListAsync(ct);
+                var upgrades = ActivatorUtilities.CreateInstance<PendingUpgrades>(context.Services);
+                UpgradeReport report;
+                using (var progress = context.Output.Progress.StartItems("upgrade databases", names.Count))
+                {
+                    report = await upgrades.RunAsync(names, done => progress.Report(done), ct);
+                    progress.Complete(names.Count);
+                }
+
+                var upgraded = report.Upgraded.ToDictionary(u => u.Database, u => u.Addons, StringComparer.Ordinal);
+                var failed = report.Failed.ToDictionary(f => f.Database, f => f.Reason, StringComparer.Ordinal);
+                var rows = names.Select(name => (IReadOnlyDictionary<string, object?>)DbCommands.Row(
+                        ("name", name),
+                        ("upgraded", upgraded.GetValueOrDefault(name)?.ToList<object?>() ?? []),
+                        ("error", failed.GetValueOrDefault(name) ?? (object)false),
+                        ("result", failed.TryGetValue(name, out var reason) ? "failed: " + reason
+                            : upgraded.TryGetValue(name, out var addons) ? "upgraded " + string.Join(", ", addons) : "current")))
+                    .ToList();
+                await context.Output.TableAsync(rows, "name", "result");
+                if (failed.Count > 0)
+                {
+                    throw new CommandException(ExitCodes.Error, $"{failed.Count} of {names.Count} databases failed to upgrade: {string.Join(", ", failed.Keys)}.");
+                }
+            });
+
         return group.Command;
     }
 
-    private static AddonPaths Paths(Hosting.ServeSettings settings) => new() { Extra = settings.AddonsPaths };
+    private static AddonPaths Paths(ServeSettings settings) => new() { Extra = settings.AddonsPaths };
 }

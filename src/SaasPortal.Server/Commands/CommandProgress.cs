@@ -50,10 +50,21 @@ internal sealed class CommandProgress
     }
 
     /// <summary>Starts a task named <paramref name="label"/> measured in bytes, out of <paramref name="totalBytes"/> when known.</summary>
-    public ProgressTask Start(string label, long? totalBytes = null) => new(this, label, totalBytes, countsBytes: true);
+    public ProgressTask Start(string label, long? totalBytes = null) => new(this, label, totalBytes, ProgressUnit.Bytes);
+
+    /// <summary>Starts a task of <paramref name="total"/> items (databases, clients): "3 of 12".</summary>
+    public ProgressTask StartItems(string label, int total) => new(this, label, total, ProgressUnit.Items);
 
     /// <summary>Starts a task that cannot be measured: only its elapsed time is shown.</summary>
-    public ProgressTask StartTimed(string label) => new(this, label, total: null, countsBytes: false);
+    public ProgressTask StartTimed(string label) => new(this, label, total: null, ProgressUnit.None);
+
+    /// <summary>What a task counts.</summary>
+    internal enum ProgressUnit
+    {
+        None,
+        Bytes,
+        Items,
+    }
 
     /// <summary>One piece of work being shown; dispose it (or call <see cref="Complete"/>) when the work is done.</summary>
     internal sealed class ProgressTask : IDisposable
@@ -65,7 +76,7 @@ internal sealed class CommandProgress
         private readonly CommandProgress _owner;
         private readonly string _label;
         private readonly long? _total;
-        private readonly bool _countsBytes;
+        private readonly ProgressUnit _unit;
         private readonly long _started;
         private readonly Lock _gate = new();
         private readonly ITimer? _clock;
@@ -74,12 +85,12 @@ internal sealed class CommandProgress
         private int _lastWidth;
         private bool _finished;
 
-        public ProgressTask(CommandProgress owner, string label, long? total, bool countsBytes)
+        public ProgressTask(CommandProgress owner, string label, long? total, ProgressUnit unit)
         {
             _owner = owner;
             _label = label;
             _total = total is > 0 ? total : null;
-            _countsBytes = countsBytes;
+            _unit = unit;
             _started = owner._time.GetTimestamp();
             _lastDrawn = _started;
             if (owner.Enabled)
@@ -160,7 +171,7 @@ internal sealed class CommandProgress
             }
 
             var elapsed = _owner._time.GetElapsedTime(_started);
-            var line = Format(_label, _countsBytes ? done : null, _total, elapsed, final);
+            var line = Format(_label, _unit == ProgressUnit.None ? null : done, _total, elapsed, final, _unit == ProgressUnit.Items);
             if (_owner._redraw)
             {
                 // Pad over what the previous, longer drawing left on the line.
@@ -182,9 +193,10 @@ internal sealed class CommandProgress
 
     /// <summary>
     /// "restore shop: [#####---------------]  25%  1.2 MB of 4.8 MB  3.1 s"; without a total "backup shop: 1.2 MB  3.1 s";
-    /// without a measure (<paramref name="done"/> null) "duplicate a to b: 3.1 s". The final drawing ends in "done".
+    /// without a measure (<paramref name="done"/> null) "duplicate a to b: 3.1 s"; counting <paramref name="items"/>
+    /// "upgrade: [##########----------]  50%  3 of 6  3.1 s". The final drawing ends in "done".
     /// </summary>
-    internal static string Format(string label, long? done, long? total, TimeSpan elapsed, bool final)
+    internal static string Format(string label, long? done, long? total, TimeSpan elapsed, bool final, bool items = false)
     {
         var seconds = elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
         var end = final ? "  done" : "";
@@ -199,10 +211,13 @@ internal sealed class CommandProgress
             var filled = (int)Math.Round(fraction * 20);
             var bar = "[" + new string('#', filled) + new string('-', 20 - filled) + "]";
             var percent = ((int)Math.Floor(fraction * 100)).ToString(CultureInfo.InvariantCulture).PadLeft(3) + "%";
-            return $"{label}: {bar} {percent}  {Size(bytes)} of {Size(all)}  {seconds}{end}";
+            var amount = items
+                ? $"{bytes.ToString(CultureInfo.InvariantCulture)} of {all.ToString(CultureInfo.InvariantCulture)}"
+                : $"{Size(bytes)} of {Size(all)}";
+            return $"{label}: {bar} {percent}  {amount}  {seconds}{end}";
         }
 
-        return $"{label}: {Size(bytes)}  {seconds}{end}";
+        return $"{label}: {(items ? bytes.ToString(CultureInfo.InvariantCulture) : Size(bytes))}  {seconds}{end}";
     }
 
     internal static string Size(long bytes) => bytes switch

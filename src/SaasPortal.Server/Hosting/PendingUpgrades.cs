@@ -17,11 +17,20 @@ namespace SaasPortal.Server.Hosting;
 internal sealed partial class PendingUpgrades(DatabaseManager databases, ModuleSystem modules, OrmService orm, ILogger<PendingUpgrades> logger)
 {
     /// <summary>Upgrades what is pending; returns the number of databases that failed (logged, not thrown).</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CancellationToken cancellationToken) =>
+        (await RunAsync(await databases.ListAsync(cancellationToken), null, cancellationToken)).Failed.Count;
+
+    /// <summary>
+    /// Upgrades what is pending in <paramref name="names"/>, calling <paramref name="done"/> after each database (for
+    /// progress); failures are logged and reported, not thrown, so one broken database does not stop the others.
+    /// </summary>
+    public async Task<UpgradeReport> RunAsync(IReadOnlyList<string> names, Action<int>? done, CancellationToken cancellationToken)
     {
         var catalogue = await modules.ReloadCatalogueAsync(cancellationToken);
-        var failed = 0;
-        foreach (var database in await databases.ListAsync(cancellationToken))
+        var upgraded = new List<(string, IReadOnlyList<string>)>();
+        var failures = new List<(string, string)>();
+        var count = 0;
+        foreach (var database in names)
         {
             try
             {
@@ -36,24 +45,25 @@ internal sealed partial class PendingUpgrades(DatabaseManager databases, ModuleS
                         .Order(StringComparer.Ordinal)
                         .ToList();
                 }, cancellationToken);
-                if (stale.Count == 0)
+                if (stale.Count > 0)
                 {
-                    continue;
+                    var result = await orm.RunAsync(database, OrmEnvironment.SuperuserId, write: true,
+                        env => modules.Installer.UpgradeAsync(env, stale, cancellationToken), cancellationToken);
+                    orm.ForgetDatabase(database);
+                    upgraded.Add((database, [.. result.Addons]));
+                    LogUpgraded(logger, database, string.Join(", ", result.Addons));
                 }
-
-                var result = await orm.RunAsync(database, OrmEnvironment.SuperuserId, write: true,
-                    env => modules.Installer.UpgradeAsync(env, stale, cancellationToken), cancellationToken);
-                orm.ForgetDatabase(database);
-                LogUpgraded(logger, database, string.Join(", ", result.Addons));
             }
             catch (Exception e) when (e is OdooException or System.Data.Common.DbException or AddonDependencyException)
             {
-                failed++;
+                failures.Add((database, e.Message));
                 LogFailed(logger, database, e.Message);
             }
+
+            done?.Invoke(++count);
         }
 
-        return failed;
+        return new UpgradeReport(upgraded, failures);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded {Database}: {Addons}")]
@@ -62,3 +72,6 @@ internal sealed partial class PendingUpgrades(DatabaseManager databases, ModuleS
     [LoggerMessage(Level = LogLevel.Error, Message = "Upgrading {Database} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string database, string reason);
 }
+
+/// <summary>What one upgrade pass did: the databases upgraded with their addons, and those that failed with the reason.</summary>
+internal sealed record UpgradeReport(IReadOnlyList<(string Database, IReadOnlyList<string> Addons)> Upgraded, IReadOnlyList<(string Database, string Reason)> Failed);
