@@ -21,6 +21,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The cluster tests put Debian's nginx in front of several serve nodes (run as the test user, config in a temp dir).
+if [[ ! -x /usr/sbin/nginx ]]; then
+  if ! { apt-get install -y nginx >&2 || { apt-get update >&2 && apt-get install -y nginx >&2; }; }; then
+    echo "test.sh: cannot install nginx for the cluster tests" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+fi
+
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 configuration=Debug
 restore=(dotnet restore SaasPortal.slnx)

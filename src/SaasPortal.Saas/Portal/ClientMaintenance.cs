@@ -19,7 +19,8 @@ public sealed record ClientMaintenanceSettings
 /// state), then runs the expiry rules. The host calls <see cref="RunOnceAsync"/> on a timer; a failing pass is
 /// logged and the next one tries again.
 /// </summary>
-public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, ClientMaintenanceSettings settings, ILogger<ClientMaintenance> logger)
+public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, ScheduledBackups backups, ClientMaintenanceSettings settings,
+    ILogger<ClientMaintenance> logger)
 {
     /// <summary>The configured interval.</summary>
     public TimeSpan Interval => settings.Interval;
@@ -33,5 +34,7 @@ public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations ope
             env => operations.ExpireAsync(env, cancellationToken), cancellationToken);
         logger.LogInformation("Client maintenance: {Synced} synchronised, {Pending} newly expired, {Deleted} expired trials deleted",
             synced, pending.Count, deleted.Count);
+        var backedUp = await backups.RunAsync(cancellationToken);
+        logger.LogInformation("Scheduled backups: {Written} written, {Pruned} pruned, {Failed} failed", backedUp.Written, backedUp.Pruned, backedUp.Failed);
     }
 }

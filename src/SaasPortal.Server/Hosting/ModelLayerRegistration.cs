@@ -48,6 +48,13 @@ internal static class ModelLayerRegistration
                 : TimeSpan.FromHours(1),
         });
         services.AddSingleton<ClientMaintenance>();
+        services.AddSingleton<MaintenanceLock>();
+        services.AddSingleton(sp => new ScheduledBackupSettings
+        {
+            PortalDatabase = settings.PortalDatabase,
+            Directory = settings.BackupDirectory,
+        });
+        services.AddSingleton<ScheduledBackups>();
         services.AddSingleton<IAddonBehaviour, SaasPortalBehaviour>();
         services.AddSingleton<IAddonBehaviour, SaasClientBehaviour>();
 
@@ -92,29 +99,6 @@ internal sealed class OrmGateway(OrmService orm) : IOrmGateway
         orm.ExecuteKwAsSessionUserAsync(database, uid, model, method, args, kwargs, cancellationToken);
 
     public void ForgetDatabase(string database) => orm.ForgetDatabase(database);
-}
-
-/// <summary>Runs the portal's client maintenance (sync and expiry) every <see cref="ClientMaintenance.Interval"/>, first after one interval.</summary>
-internal sealed partial class ClientMaintenanceService(ClientMaintenance maintenance, ILogger<ClientMaintenanceService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(maintenance.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await maintenance.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(logger, e);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Client maintenance pass failed; the next one tries again")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>Runs the portal's first-start set-up (token secret, base URL, the default plan and its template).</summary>

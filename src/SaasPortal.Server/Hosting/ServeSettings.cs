@@ -26,6 +26,7 @@ internal sealed record ServeSettings
         public const string PortalDb = "PortalDb";
         public const string MaxRequestBodySize = "MaxRequestBodySize";
         public const string AddonsPath = "AddonsPath";
+        public const string BackupDir = "BackupDir";
     }
 
     public required IReadOnlyList<string> Urls { get; init; }
@@ -43,6 +44,9 @@ internal sealed record ServeSettings
     public required string PortalDatabase { get; init; }
 
     public required long MaxRequestBodyBytes { get; init; }
+
+    /// <summary>Folder of the scheduled backups (<c>SaasPortal:BackupDir</c>); <c>&lt;data dir&gt;/backups</c> unless configured.</summary>
+    public string BackupDirectory { get; init; } = "";
 
     /// <summary>Operator addon folders, searched after the built-in catalogue.</summary>
     public IReadOnlyList<string> AddonsPaths { get; init; } = [];
@@ -120,10 +124,12 @@ internal sealed record ServeSettings
             throw new SettingsException($"--addons-path: '{missing}' is not a directory.");
         }
 
+        var dataDirectory = Path.GetFullPath(Get(Keys.DataDir) ?? "data");
         var settings = new ServeSettings
         {
             Urls = urls,
-            DataDirectory = Path.GetFullPath(Get(Keys.DataDir) ?? "data"),
+            DataDirectory = dataDirectory,
+            BackupDirectory = Path.GetFullPath(Get(Keys.BackupDir) ?? Path.Combine(dataDirectory, "backups")),
             AdminPassword = Get(Keys.AdminPassword) ?? DefaultAdminPassword,
             MasterPassword = Get(Keys.MasterPassword),
             Backend = backend,

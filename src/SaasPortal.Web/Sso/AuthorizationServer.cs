@@ -1,8 +1,9 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using SaasPortal.Orm;
+using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Service;
 using SaasPortal.Saas;
 using SaasPortal.Saas.Portal;
@@ -26,8 +27,8 @@ public sealed record IssuedToken(string AccessToken, string Database, int Portal
 /// </summary>
 /// <remarks>
 /// Codes are sealed with Data Protection (keys shared through the data directory), so any node redeems a code another
-/// issued. A code is also remembered as used on the node that redeems it; a replay on another node within the two
-/// minutes would need the PKCE verifier too, which only the browser's tenant-side cookie holds.
+/// issued. A redeemed code's id is recorded in the portal database (<c>saas_portal.sso_code</c>, unique), so it
+/// redeems once across every node sharing the portal.
 /// </remarks>
 public sealed class AuthorizationServer(IDataProtectionProvider protection, OrmService orm, PortalDirectory portal, AccessTokens tokens, TimeProvider time)
 {
@@ -37,8 +38,9 @@ public sealed class AuthorizationServer(IDataProtectionProvider protection, OrmS
     /// <summary>Path of the tenant's redirect URI, under its base URL.</summary>
     public const string CallbackPath = "/saas_client/callback";
 
+    private const string RedeemedCodes = "saas_portal.sso_code";
+
     private readonly ITimeLimitedDataProtector _codes = protection.CreateProtector("SaasPortal.Sso.AuthorizationCode.v1").ToTimeLimitedDataProtector();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
 
     /// <summary>The client with this UUID and its registered redirect URIs; null when unknown or deleted.</summary>
     public async Task<RegisteredClient?> FindClientAsync(string? clientId, CancellationToken cancellationToken)
@@ -102,16 +104,7 @@ public sealed class AuthorizationServer(IDataProtectionProvider protection, OrmS
             return null;
         }
 
-        var now = time.GetUtcNow();
-        foreach (var (jti, at) in _redeemed)
-        {
-            if (now - at > CodeLifetime)
-            {
-                _redeemed.TryRemove(jti, out _);
-            }
-        }
-
-        if (!_redeemed.TryAdd(grant.Jti, now))
+        if (!await MarkRedeemedAsync(grant.Jti, cancellationToken))
         {
             return null;
         }
@@ -126,6 +119,39 @@ public sealed class AuthorizationServer(IDataProtectionProvider protection, OrmS
             env => PortalSecret.GetAsync(env, cancellationToken), cancellationToken);
         return new IssuedToken(tokens.Issue(secret, grant.Database, grant.ClientId, grant.PortalUserId), grant.Database, grant.PortalUserId, AccessTokens.Lifetime);
     }
+
+    /// <summary>Records the code id as redeemed; false when it was already (on any node). Forgets ids older than a code's life.</summary>
+    private async Task<bool> MarkRedeemedAsync(string jti, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            return await orm.RunAsync(portal.Database, OrmEnvironment.SuperuserId, write: true, async env =>
+            {
+                var codes = env.Sudo()[RedeemedCodes];
+                var expired = await codes.SearchAsync(Wire.Domain(("redeemed_datetime", "<", Format(now - CodeLifetime))), cancellationToken);
+                if (expired.Count > 0)
+                {
+                    await expired.UnlinkAsync(cancellationToken);
+                }
+
+                if (await codes.SearchCountAsync(Wire.Domain(("name", "=", jti)), cancellationToken) > 0)
+                {
+                    return false;
+                }
+
+                await codes.CreateAsync(Wire.Values(("name", jti), ("redeemed_datetime", Format(now))), cancellationToken);
+                return true;
+            }, cancellationToken);
+        }
+        catch (ValidationErrorException)
+        {
+            // Two nodes redeeming the same code at the same moment: the unique index lets only one of them through.
+            return false;
+        }
+    }
+
+    private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private Task<(string Tenant, string Portal)> BaseUrlsAsync(string database, CancellationToken cancellationToken) =>
         orm.RunAsync(portal.Database, OrmEnvironment.SuperuserId, write: false, async env =>
