@@ -12,6 +12,7 @@ public sealed class OrmTransaction : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly bool _ownsConnection;
     private DbTransaction? _transaction;
+    private List<Func<bool, ValueTask>>? _onFinished;
 
     private OrmTransaction(string database, SqlDialect dialect, DbConnection connection, DbTransaction transaction, bool write, bool ownsConnection)
     {
@@ -65,13 +66,32 @@ public sealed class OrmTransaction : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the transaction is over: with true right after a successful commit, with
+    /// false when it is rolled back or its commit fails. For work outside the database that must follow the call's
+    /// outcome (e.g. a crash journal entry that may only go once the portal's record of the operation is durable).
+    /// The callback must not throw.
+    /// </summary>
+    public void OnFinished(Func<bool, ValueTask> callback) => (_onFinished ??= []).Add(callback);
+
     /// <summary>Commits; the transaction cannot be used afterwards.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         var transaction = _transaction ?? throw new InvalidOperationException("The transaction is already finished.");
         _transaction = null;
         await transaction.CommitAsync(cancellationToken);
+        await FinishAsync(committed: true);
         await transaction.DisposeAsync();
+    }
+
+    private async ValueTask FinishAsync(bool committed)
+    {
+        var callbacks = _onFinished;
+        _onFinished = null;
+        foreach (var callback in callbacks ?? [])
+        {
+            await callback(committed);
+        }
     }
 
     /// <summary>A command bound to the transaction with the builder's text and parameters.</summary>
@@ -165,6 +185,8 @@ public sealed class OrmTransaction : IAsyncDisposable
             await transaction.DisposeAsync();
         }
 
+        // Not committed (rolled back, or the commit itself failed): callbacks still pending learn it here.
+        await FinishAsync(committed: false);
         if (_ownsConnection)
         {
             await _connection.DisposeAsync();

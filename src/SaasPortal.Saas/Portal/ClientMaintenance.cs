@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas.Recovery;
 
 namespace SaasPortal.Saas.Portal;
 
@@ -19,8 +20,8 @@ public sealed record ClientMaintenanceSettings
 /// state), then runs the expiry rules. The host calls <see cref="RunOnceAsync"/> on a timer; a failing pass is
 /// logged and the next one tries again.
 /// </summary>
-public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, ScheduledBackups backups, ClientMaintenanceSettings settings,
-    ILogger<ClientMaintenance> logger)
+public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, CrashRecovery recovery, ScheduledBackups backups,
+    ClientMaintenanceSettings settings, ILogger<ClientMaintenance> logger)
 {
     /// <summary>The configured interval.</summary>
     public TimeSpan Interval => settings.Interval;
@@ -28,6 +29,8 @@ public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations ope
     /// <summary>Runs one pass as the portal's superuser.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        // First, so that the sync below works on settled clients (journal entries, missing databases, module states).
+        await recovery.TryRunAsync(startup: false, cancellationToken);
         var synced = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
             env => operations.SyncAllAsync(env, cancellationToken), cancellationToken);
         var (pending, deleted) = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,

@@ -7,6 +7,7 @@ using SaasPortal.Orm.Security;
 using SaasPortal.Orm.Service;
 using SaasPortal.Saas.Governance;
 using SaasPortal.Saas.Portal;
+using SaasPortal.Saas.Recovery;
 using SaasPortal.Storage.Databases;
 
 namespace SaasPortal.Saas.Provisioning;
@@ -18,7 +19,8 @@ namespace SaasPortal.Saas.Provisioning;
 /// call's transaction, so a failed creation leaves neither a database nor a client record behind.
 /// </summary>
 public sealed partial class DatabaseProvisioner(
-    Func<OrmService> orm, DatabaseManager databases, AccessTokens tokens, StorageUsage storage, TimeProvider time, ILogger<DatabaseProvisioner> logger)
+    Func<OrmService> orm, DatabaseManager databases, AccessTokens tokens, StorageUsage storage, OperationTracker operations, TimeProvider time,
+    ILogger<DatabaseProvisioner> logger)
 {
     /// <summary>The portal group whose members act for other customers.</summary>
     public const string ManagerGroup = "saas_portal.group_saas_portal_manager";
@@ -101,6 +103,9 @@ public sealed partial class DatabaseProvisioner(
         // Argon2id is memory-hard by design and the largest fixed cost of a creation: it runs on the thread pool
         // while the template is copied. Without an owner password nobody signs in with one (the hash stays empty).
         var ownerHash = request.OwnerPassword is { } ownerPassword ? PasswordHasher.HashAsync(ownerPassword, orm().Settings.PasswordHashing) : null;
+        // Journalled before the copy: a crash from here on leaves an entry naming the database, from which the crash
+        // recovery drops the copy if the portal never recorded it (Recovery/CrashRecovery.cs).
+        var pending = await operations.BeginAsync(portal, OperationNames.CreateDatabase, name, cancellationToken, clientUuid: clientId, template: template);
         try
         {
             // The copy's identity (database.uuid, database.create_date) is written below with the rest of its set-up.
@@ -108,10 +113,13 @@ public sealed partial class DatabaseProvisioner(
         }
         catch (DatabaseExistsException)
         {
+            // Taken by a concurrent creation: that database is not ours, and nothing was done.
+            pending.Close();
             throw new UserErrorException($"Database {name} already exists. Choose another name.");
         }
         catch (DatabaseNotFoundException)
         {
+            pending.Close();
             throw new UserErrorException($"The template database {template} of plan '{plan.Name}' does not exist.");
         }
 
@@ -137,6 +145,7 @@ public sealed partial class DatabaseProvisioner(
                 ("max_users", plan.MaxUsers), ("total_storage_limit", plan.StorageLimitMegabytes), ("users_len", tenant.InternalUsers),
                 ("db_storage", StorageUsage.ToMegabytes(databaseBytes)), ("file_storage", StorageUsage.ToMegabytes(fileBytes)),
                 ("last_sync", Format(time.GetUtcNow().UtcDateTime))), cancellationToken);
+            await operations.RecordDoneAsync(portal, pending, record.Id, cancellationToken);
             timings.Mark("client_record");
 
             var secret = await PortalSecret.GetAsync(portal, cancellationToken);
@@ -149,8 +158,9 @@ public sealed partial class DatabaseProvisioner(
                 Url: $"{tenantUrl}/saas_client/sso?access_token={Uri.EscapeDataString(token)}",
                 AuthUrl: $"{portalUrl}/oauth2/auth?client_id={Uri.EscapeDataString(clientId)}&response_type=code&redirect_uri={Uri.EscapeDataString(tenantUrl + "/saas_client/sso")}");
         }
-        catch
+        catch (Exception e)
         {
+            pending.Fail(e);
             await databases.DropAsync(name, CancellationToken.None);
             storage.Forget(name);
             throw;

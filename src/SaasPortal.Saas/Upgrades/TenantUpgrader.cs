@@ -5,6 +5,7 @@ using SaasPortal.Orm.Methods;
 using SaasPortal.Orm.Service;
 using SaasPortal.Saas.Governance;
 using SaasPortal.Saas.Provisioning;
+using SaasPortal.Saas.Recovery;
 
 namespace SaasPortal.Saas.Upgrades;
 
@@ -13,7 +14,7 @@ namespace SaasPortal.Saas.Upgrades;
 /// applies an upgrade payload to one tenant, in the original tools' order, and mirrors what it changed onto the
 /// portal's client record. Only portal managers (and the superuser) may call it.
 /// </summary>
-public sealed class TenantUpgrader(Func<OrmService> orm, ITenantModules modules, StorageUsage storage, TimeProvider time)
+public sealed class TenantUpgrader(Func<OrmService> orm, ITenantModules modules, StorageUsage storage, Func<OperationTracker> operations, TimeProvider time)
 {
     /// <summary>The model method on saas.config.</summary>
     public Task<object?> DoUpgradeDatabaseAsync(MethodCall call)
@@ -44,39 +45,66 @@ public sealed class TenantUpgrader(Func<OrmService> orm, ITenantModules modules,
             }
 
             var database = Wire.Text(await clients.GetAsync("name", cancellationToken))!;
-            results[database] = await ApplyAsync(portal, clients.Id, database, request, cancellationToken);
+            // Each step commits in the tenant on its own: the journal entry records how far it got, for the portal's
+            // failure report if the server dies half-way (Recovery/CrashRecovery.cs).
+            var pending = await operations().BeginAsync(portal, OperationNames.UpgradeDatabase, database, cancellationToken, clientRecordId: clients.Id);
+            try
+            {
+                results[database] = await ApplyAsync(portal, clients.Id, database, request, cancellationToken, pending);
+            }
+            catch (Exception e)
+            {
+                pending.Fail(e);
+                throw;
+            }
+
+            await operations().RecordDoneAsync(portal, pending, clients.Id, cancellationToken);
         }
 
         return results;
     }
 
     /// <summary>Applies <paramref name="request"/> to <paramref name="database"/> and returns what happened per key.</summary>
+    /// <remarks><paramref name="pending"/> is the operation's journal entry, told of each step once it committed; null for a plain synchronisation.</remarks>
     public async Task<Dictionary<string, object?>> ApplyAsync(OrmEnvironment portal, int clientRecordId, string database, UpgradeRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, PendingOperation? pending = null)
     {
+        async Task StepAsync(string step)
+        {
+            if (pending is not null)
+            {
+                await pending.StepAsync(step, cancellationToken);
+            }
+        }
+
         var report = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (request.UpdateAddonsList)
         {
             report["update_addons_list"] = await modules.UpdateListAsync(database, cancellationToken);
+            await StepAsync("update_addons_list");
         }
 
         if (request.UpdateAddons.Count > 0)
         {
             report["update_addons"] = await modules.UpgradeAsync(database, request.UpdateAddons, cancellationToken);
+            await StepAsync("update_addons");
         }
 
         if (request.InstallAddons.Count > 0)
         {
             report["install_addons"] = await modules.InstallAsync(database, request.InstallAddons, cancellationToken);
+            await StepAsync("install_addons");
         }
 
         if (request.UninstallAddons.Count > 0)
         {
             report["uninstall_addons"] = await modules.UninstallAsync(database, request.UninstallAddons, cancellationToken);
+            await StepAsync("uninstall_addons");
         }
 
         var tenantReport = await orm().RunAsync(database, OrmEnvironment.SuperuserId, write: true,
             env => ApplyInTenantAsync(env, request, cancellationToken), cancellationToken);
+        await StepAsync("tenant");
         foreach (var (key, value) in tenantReport.Report)
         {
             report[key] = value;

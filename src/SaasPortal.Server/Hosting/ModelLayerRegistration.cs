@@ -48,6 +48,7 @@ internal static class ModelLayerRegistration
                 : TimeSpan.FromHours(1),
         });
         services.AddSingleton<ClientMaintenance>();
+        services.AddCrashRecovery(settings);
         services.AddSingleton<MaintenanceLock>();
         services.AddSingleton(sp => new ScheduledBackupSettings
         {
@@ -81,7 +82,7 @@ internal static class ModelLayerRegistration
 
     /// <summary>The portal's first-start data; registered after the hosted service that creates the portal database.</summary>
     public static IServiceCollection AddPortalBootstrap(this IServiceCollection services) =>
-        services.AddHostedService<PortalBootstrapStartup>().AddHostedService<ClientMaintenanceService>();
+        services.AddHostedService<PortalBootstrapStartup>().AddHostedService<CrashRecoveryStartup>().AddHostedService<ClientMaintenanceService>();
 }
 
 /// <summary>The edge's gateway onto the ORM.</summary>

@@ -344,6 +344,30 @@ public sealed class DatabaseManager
         return path;
     }
 
+    /// <summary>
+    /// Removes what interrupted copies and restores left behind: the server's temporary copies and the work folders
+    /// of restores under <c>&lt;data dir&gt;/tmp</c>, when at least <paramref name="minimumAge"/> old (another node
+    /// sharing the data directory may be writing younger ones). Returns how many were removed.
+    /// </summary>
+    public int RemoveLeftovers(TimeSpan minimumAge)
+    {
+        var removed = Server.RemoveLeftovers(minimumAge);
+        if (Directory.Exists(_tempRoot))
+        {
+            var cutoff = DateTime.UtcNow - minimumAge;
+            foreach (var folder in Directory.EnumerateDirectories(_tempRoot))
+            {
+                if (Directory.GetLastWriteTimeUtc(folder) <= cutoff)
+                {
+                    DeleteDirectory(folder);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Removes a half-made database; used on failure paths, so it must not mask the original error.</summary>
     private async Task DiscardAsync(string name)
     {

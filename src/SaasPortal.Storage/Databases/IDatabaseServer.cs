@@ -50,4 +50,10 @@ public interface IDatabaseServer
 
     /// <summary>Name of the backup file inside a dump archive, e.g. <c>database.sqlite</c>.</summary>
     string BackupFileName { get; }
+
+    /// <summary>
+    /// Removes what copies and restores interrupted by a crash left behind (never a database under its own name),
+    /// if at least <paramref name="minimumAge"/> old; returns how many. Servers whose copies are atomic have nothing to remove.
+    /// </summary>
+    int RemoveLeftovers(TimeSpan minimumAge) => 0;
 }

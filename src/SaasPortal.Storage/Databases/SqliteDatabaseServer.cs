@@ -14,6 +14,7 @@ namespace SaasPortal.Storage.Databases;
 public sealed class SqliteDatabaseServer : IDatabaseServer, IDisposable
 {
     private const string Extension = ".sqlite";
+    private const string TempSuffix = ".tmp";
 
     private static readonly string[] SidecarSuffixes = ["-wal", "-shm", "-journal"];
 
@@ -257,7 +258,34 @@ public sealed class SqliteDatabaseServer : IDatabaseServer, IDisposable
     }
 
     private string TempPath(string name) =>
-        Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}{TempSuffix}");
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Copies and restores are built under a hidden temporary name and renamed into place, so a crash leaves only
+    /// such a file (and its sidecars) — or the empty placeholder <see cref="Claim"/> made for the rename, which the
+    /// journal of the operation that made it accounts for.
+    /// </remarks>
+    public int RemoveLeftovers(TimeSpan minimumAge)
+    {
+        if (!Directory.Exists(_directory))
+        {
+            return 0;
+        }
+
+        var cutoff = DateTime.UtcNow - minimumAge;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_directory, ".*" + TempSuffix))
+        {
+            if (File.GetLastWriteTimeUtc(file) <= cutoff)
+            {
+                DeleteWithSidecars(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
 
     private void Publish(string temp, string targetPath, string name)
     {
