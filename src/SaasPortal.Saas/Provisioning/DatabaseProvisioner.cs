@@ -185,19 +185,23 @@ public sealed partial class DatabaseProvisioner(
         timings.Mark("owner_user");
 
         var plan = setUp.Plan;
-        await ConfigParameters.SetAsync(env, SaasParameters.DatabaseUuid, setUp.ClientId, hidden: false, cancellationToken);
-        await ConfigParameters.SetAsync(env, "database.create_date", Format(setUp.Now), hidden: false, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.Owner, ownerUser.Id.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.Suspended, "0", hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.MaxUsers, plan.MaxUsers.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.TotalStorageLimit, plan.StorageLimitMegabytes.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.Trial, setUp.Trial ? "True" : "False", hidden: true, cancellationToken);
-        await ConfigParameters.SetAsync(env, SaasParameters.ExpirationDatetime, setUp.Expires is { } e ? Format(e) : "", hidden: true, cancellationToken);
+        var parameters = new List<ConfigParameter>
+        {
+            new(SaasParameters.DatabaseUuid, setUp.ClientId, Hidden: false),
+            new("database.create_date", Format(setUp.Now), Hidden: false),
+            new(SaasParameters.Owner, ownerUser.Id.ToString(CultureInfo.InvariantCulture), Hidden: true),
+            new(SaasParameters.Suspended, "0", Hidden: true),
+            new(SaasParameters.MaxUsers, plan.MaxUsers.ToString(CultureInfo.InvariantCulture), Hidden: true),
+            new(SaasParameters.TotalStorageLimit, plan.StorageLimitMegabytes.ToString(CultureInfo.InvariantCulture), Hidden: true),
+            new(SaasParameters.Trial, setUp.Trial ? "True" : "False", Hidden: true),
+            new(SaasParameters.ExpirationDatetime, setUp.Expires is { } e ? Format(e) : "", Hidden: true),
+        };
         if (owner.PortalUserId is { } portalUser)
         {
-            await ConfigParameters.SetAsync(env, "saas_client.owner_portal_user_id", portalUser.ToString(CultureInfo.InvariantCulture), hidden: true, cancellationToken);
+            parameters.Add(new("saas_client.owner_portal_user_id", portalUser.ToString(CultureInfo.InvariantCulture), Hidden: true));
         }
 
+        await ConfigParameters.SetManyAsync(env, parameters, cancellationToken);
         timings.Mark("params");
         var internalUsers = await TenantUsage.CountInternalUsersAsync(env, cancellationToken);
         timings.Mark("count_users");
