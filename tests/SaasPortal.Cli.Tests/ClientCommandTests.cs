@@ -97,6 +97,27 @@ public sealed class ClientCommandTests(PortalDataFixture portal)
         Expect.Failure(again, 3, Shop);
     }
 
+    [Fact]
+    public async Task Staging_makes_a_copy_marked_as_the_sources_that_expires_after_the_days_asked_for()
+    {
+        var data = portal.NewDataDirectory();
+        const string copyName = "shop-staging.localhost";
+
+        var before = DateTime.UtcNow;
+        var copy = Expect.Ok(await Cli.RunAsync(Expect.On(data, "client", "staging", Shop, "--expiry-days", "2", "--json"), Ct)).Json;
+        var shown = Expect.Ok(await Cli.RunAsync(Expect.On(data, "client", "show", copyName, "--json"), Ct)).Json;
+        var databases = Expect.Ok(await Cli.RunAsync(Expect.On(data, "db", "list"), Ct));
+        var tooShort = await Cli.RunAsync(Expect.On(data, "client", "staging", Shop, "--expiry-days", "0"), Ct);
+
+        Assert.Equal(copyName, copy.GetProperty("name").GetString());
+        Assert.Equal(Shop, shown.GetProperty("staging_of_id")[1].GetString());
+        var expires = DateTime.ParseExact(copy.GetProperty("expiration_datetime").GetString()!, "yyyy-MM-dd HH:mm:ss",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.InRange(expires, before.AddDays(2).AddMinutes(-1), DateTime.UtcNow.AddDays(2).AddMinutes(1));
+        Assert.Contains(copyName, databases.Stdout, StringComparison.Ordinal);
+        Expect.Failure(tooShort, 1, "expiry_days");
+    }
+
     private static async Task<string?> StateOfAsync(string data, string module)
     {
         var modules = Expect.Ok(await Cli.RunAsync(Expect.On(data, "addons", "list", "--db", Shop, "--json"), Ct)).Json;

@@ -24,7 +24,7 @@ public sealed class DomainOperations(DatabaseManager databases, DomainDirectory 
 
     private const string Clients = "saas_portal.client";
 
-    private static readonly string[] InfoFields = ["name", "client_id", "state", "verification_token", "verified_date", "verified_by", "last_check_error"];
+    private static readonly string[] InfoFields = ["name", "client_id", "state", "verification_token", "verified_date", "verified_by"];
 
     /// <summary><c>add_domain([client_id], host_name)</c>: records a pending domain and returns how to prove it.</summary>
     public async Task<object?> AddDomainAsync(MethodCall call)
@@ -73,14 +73,14 @@ public sealed class DomainOperations(DatabaseManager databases, DomainDirectory 
             var clientId = Wire.Many2oneId(row["client_id"])!.Value;
             await EnsureNotVerifiedElsewhereAsync(call.Env, clientId, host, ct);
             var outcome = await httpCheck.CheckAsync(host, Wire.Text(row["verification_token"])!, connectTo, ct);
-            var now = Format(time.GetUtcNow().UtcDateTime);
             if (!outcome.Verified)
             {
+                // The whole call rolls back: a check that fails for one domain verifies none of the others either.
                 throw new UserErrorException($"The domain {host} is not verified yet: {outcome.Detail}");
             }
 
             await call.Env.Sudo()[Model].Browse(id).WriteAsync(Wire.Values(
-                ("state", "verified"), ("verified_date", now), ("verified_by", method), ("last_check", now), ("last_check_error", false)), ct);
+                ("state", "verified"), ("verified_date", Format(time.GetUtcNow().UtcDateTime)), ("verified_by", method)), ct);
             // The name is now this client's: other clients' claims on it can never succeed.
             var rivals = await call.Env.Sudo()[Model].SearchAsync(Wire.Domain(("name", "=", host), ("id", "!=", id)), ct);
             await rivals.UnlinkAsync(ct);
@@ -102,8 +102,8 @@ public sealed class DomainOperations(DatabaseManager databases, DomainDirectory 
     }
 
     /// <summary>
-    /// The token of a domain claim on <paramref name="host"/>, when <paramref name="token"/> is one: what
-    /// <c>/.well-known/saasportal-verification/&lt;token&gt;</c> serves once the host points at the portal.
+    /// Whether <paramref name="token"/> is the token of a claim on <paramref name="host"/>: then
+    /// <c>/.well-known/saasportal-verification/&lt;token&gt;</c> serves it there, once the host points at the portal.
     /// </summary>
     public static async Task<bool> IsClaimAsync(OrmEnvironment portal, string host, string token, CancellationToken cancellationToken) =>
         token.Length == 32 && token.All(char.IsAsciiHexDigitLower)
