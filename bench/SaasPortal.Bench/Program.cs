@@ -22,6 +22,11 @@ if (args is [SaasPortal.Bench.Suite.PlaintextCeiling.Verb, var url])
     return await SaasPortal.Bench.Suite.PlaintextCeiling.RunHostAsync(url);
 }
 
+if (args is ["soak", ..])
+{
+    return await SaasPortal.Bench.Soak.SoakCommand.RunAsync(args[1..], CancellationToken.None);
+}
+
 if (args is ["provisioning", ..])
 {
     return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);

@@ -50,7 +50,7 @@ internal static class AllCommand
 
         if (options.Postgres)
         {
-            var (pg, why) = await LocatePostgresAsync(options, root, cancellationToken);
+            var (pg, why) = await LocatePostgresAsync(options.PostgresConnectionString, root, cancellationToken);
             if (pg is not null)
             {
                 backends.Add(new BackendTarget("postgres", pg));
@@ -176,9 +176,9 @@ internal static class AllCommand
             .Concat(scale is null ? [] : [scale.Spread.Small, scale.Spread.Large, scale.SameSet.Large]);
 
     /// <summary>--pg, else SAASPORTAL_TEST_PG, else the throwaway cluster of scripts/test-postgres.sh; null with the reason when none answers.</summary>
-    private static async Task<(string? ConnectionString, string Why)> LocatePostgresAsync(SuiteOptions options, string root, CancellationToken cancellationToken)
+    internal static async Task<(string? ConnectionString, string Why)> LocatePostgresAsync(string? connectionString, string root, CancellationToken cancellationToken)
     {
-        var configured = options.PostgresConnectionString ?? Environment.GetEnvironmentVariable("SAASPORTAL_TEST_PG");
+        var configured = connectionString ?? Environment.GetEnvironmentVariable("SAASPORTAL_TEST_PG");
         if (string.IsNullOrWhiteSpace(configured))
         {
             var script = Path.Combine(root, "scripts", "test-postgres.sh");
@@ -212,7 +212,7 @@ internal static class AllCommand
         }
     }
 
-    private static async Task<string> PostgresVersionAsync(string pg, CancellationToken cancellationToken)
+    internal static async Task<string> PostgresVersionAsync(string pg, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -220,7 +220,7 @@ internal static class AllCommand
         return "PostgreSQL " + (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

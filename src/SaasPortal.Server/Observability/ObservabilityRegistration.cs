@@ -59,7 +59,9 @@ internal static class ObservabilityRegistration
             .ConfigureResource(resource => resource.AddService("saasportal", serviceVersion: typeof(ObservabilityRegistration).Assembly.GetName().Version?.ToString()))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(SaasPortalTelemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                // System.Runtime: the runtime's own meter (GC heap, working set, exceptions, thread pool), so memory
+                // can be watched from outside; the soak run (bench soak) reads the GC heap from here.
+                metrics.AddMeter(SaasPortalTelemetry.Name, "System.Runtime").AddAspNetCoreInstrumentation().AddPrometheusExporter();
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = otlp);
