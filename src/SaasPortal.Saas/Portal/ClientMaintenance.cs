@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SaasPortal.Orm;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas.Billing;
 using SaasPortal.Saas.Recovery;
 
 namespace SaasPortal.Saas.Portal;
@@ -21,7 +22,7 @@ public sealed record ClientMaintenanceSettings
 /// logged and the next one tries again.
 /// </summary>
 public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations operations, CrashRecovery recovery, ScheduledBackups backups,
-    ClientMaintenanceSettings settings, ILogger<ClientMaintenance> logger)
+    BillingJob billing, ClientMaintenanceSettings settings, ILogger<ClientMaintenance> logger)
 {
     /// <summary>The configured interval.</summary>
     public TimeSpan Interval => settings.Interval;
@@ -33,10 +34,15 @@ public sealed class ClientMaintenance(Func<OrmService> orm, ClientOperations ope
         await recovery.TryRunAsync(startup: false, cancellationToken);
         var synced = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
             env => operations.SyncAllAsync(env, cancellationToken), cancellationToken);
+        // Billing before expiry: an unpaid invoice's grace deadline becomes the tenant's expiry, which expiry then enforces.
+        var billed = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
+            env => billing.RunAsync(env, cancellationToken), cancellationToken);
         var (pending, deleted) = await orm().RunAsync(settings.PortalDatabase, OrmEnvironment.SuperuserId, write: true,
             env => operations.ExpireAsync(env, cancellationToken), cancellationToken);
         logger.LogInformation("Client maintenance: {Synced} synchronised, {Pending} newly expired, {Deleted} expired trials deleted",
             synced, pending.Count, deleted.Count);
+        logger.LogInformation("Billing: {Invoiced} invoices created, {PastDue} subscriptions past due, {Deadlines} payment deadlines set",
+            billed.Invoiced.Count, billed.PastDue.Count, billed.Deadlines.Count);
         var backedUp = await backups.RunAsync(cancellationToken);
         logger.LogInformation("Scheduled backups: {Written} written, {Pruned} pruned, {Failed} failed", backedUp.Written, backedUp.Pruned, backedUp.Failed);
     }

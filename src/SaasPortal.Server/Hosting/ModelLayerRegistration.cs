@@ -56,6 +56,7 @@ internal static class ModelLayerRegistration
             Directory = settings.BackupDirectory,
         });
         services.AddSingleton<ScheduledBackups>();
+        services.AddSaasPortalBilling(settings.PortalDatabase);
         services.AddSingleton<IAddonBehaviour, SaasPortalBehaviour>();
         services.AddSingleton<IAddonBehaviour, SaasClientBehaviour>();
 

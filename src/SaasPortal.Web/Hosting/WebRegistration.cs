@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using SaasPortal.Web.Billing;
 using SaasPortal.Web.Console;
 using SaasPortal.Web.Domains;
 using SaasPortal.Web.Html;
@@ -68,9 +69,11 @@ public static class WebRegistration
         var pages = endpoints.MapGroup(string.Empty).AddEndpointFilter(RequireAntiforgeryOnPostAsync);
         pages.MapPortalPages();
         pages.MapConsolePages();
+        pages.MapBillingPages();
         pages.MapTenantPages();
         endpoints.MapSsoEndpoints();
         endpoints.MapDomainVerification();
+        endpoints.MapBillingEndpoints();
         return endpoints;
     }
 

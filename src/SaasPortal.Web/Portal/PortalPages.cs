@@ -160,6 +160,7 @@ public static class PortalPages
 
         var clients = await portal.ClientsOfAsync(user, context.RequestAborted);
         var portalUrl = new Uri(await portal.PortalUrlAsync(context.RequestAborted));
+        var billing = await Billing.BillingPages.MySectionAsync(context, user);
         var body = Markup.Of($"""
             {Page.Alert(created is null ? null : $"Database {created} is ready.", error: false)}
             <div class="actions"><a class="button" href="{MyDatabasesPath}/new">New database</a></div>
@@ -174,6 +175,7 @@ public static class PortalPages
                         <td><a class="button" href="{TenantLoginHref(portalUrl, c.Name)}" aria-label="Open {c.Name}">Open</a></td></tr>
                         """))}</tbody></table></div>
                     """))}
+            {billing}
             """);
         return Page.Render(context, "My databases", Chrome(context, user), body);
     }
