@@ -35,7 +35,16 @@ public sealed partial class OperationTracker(OperationJournal journal, Func<Cras
 
         if (committed)
         {
-            pending.Close();
+            try
+            {
+                pending.Close();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Committed all the same: the recovery finds the done row and removes the entry.
+                pending.Release();
+            }
+
             return;
         }
 
