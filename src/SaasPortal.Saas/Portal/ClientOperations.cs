@@ -235,6 +235,12 @@ public sealed class ClientOperations(Func<OrmService> orm, DatabaseManager datab
             throw Taken(name);
         }
 
+        // A custom domain already routes to its client: a database of that name could never be reached by it.
+        if (await portal.Sudo()[DomainOperations.Model].SearchCountAsync(Wire.Domain(("name", "=", name), ("state", "=", "verified")), cancellationToken) > 0)
+        {
+            throw new UserErrorException($"{name} is a custom domain of a database on this portal. Choose another name.");
+        }
+
         return name;
     }
 

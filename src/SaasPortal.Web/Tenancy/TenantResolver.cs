@@ -70,10 +70,11 @@ public sealed class TenantResolver(RequestDelegate next, DatabaseManager databas
         context.Request.Path = InternalPrefix + path;
     }
 
-    // The host is the database's name (client-1.localhost) or a verified custom domain of it (erp.example.com).
+    // The host is a verified custom domain (erp.example.com) or the database's own name (client-1.localhost). The
+    // domain wins, as it does for RPC's db, so a host never means one tenant's pages and another tenant's data.
     private async Task<string?> TenantOfHostAsync(string host, CancellationToken cancellationToken) =>
-        await IsTenantAsync(host, cancellationToken) ? host
-        : await domains.DatabaseOfAsync(host, cancellationToken) is { } database && await IsTenantAsync(database, cancellationToken) ? database
+        await domains.DatabaseOfAsync(host, cancellationToken) is { } database && await IsTenantAsync(database, cancellationToken) ? database
+        : await IsTenantAsync(host, cancellationToken) ? host
         : null;
 
     private async Task<bool> IsTenantAsync(string database, CancellationToken cancellationToken) =>

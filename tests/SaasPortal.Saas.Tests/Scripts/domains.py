@@ -42,6 +42,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def tls_ask(name):
+    """The status of the on-demand TLS proxy's question: may it get a certificate for name?"""
+    return Browser('127.0.0.1').request('/saasportal/tls-ask?domain=' + urllib.parse.quote(name))[0]
+
+
 def rpc_reaches(db, tenant):
     """Whether db (a host name) logs the tenant's owner in over XML-RPC and reads its data; False on 'does not exist'."""
     try:
@@ -101,6 +106,7 @@ def routing():
           'the proof is served on another host')
     check(Browser(host).request('/.well-known/saasportal-verification/' + '0' * 32)[0] == 404, 'a made-up token is served')
 
+    check(tls_ask(host) == 404, 'the TLS ask endpoint allows a pending domain')
     verified = tenant.customer.call(DOMAIN_MODEL, 'verify', [added['id']])
     check(verified[0]['state'] == 'verified' and verified[0]['verified_by'] == 'http' and verified[0]['verified_date'], 'verify %r' % verified)
 
@@ -109,6 +115,10 @@ def routing():
     session.authenticate(host, tenant.customer.login, tenant.owner_password)
     check(session.call_kw('res.partner', 'search_count', [[['name', '=', tenant.marker]]]) == 1, 'web session on the domain')
     check(serves_tenant_pages(host, tenant), 'a verified domain does not serve the tenant\'s pages')
+    check(tls_ask(host) == 200 and tls_ask(tenant.name) == 404, 'the TLS ask endpoint: %s for the domain, %s for the tenant name'
+          % (tls_ask(host), tls_ask(tenant.name)))
+    # No database may take the name: it would answer to the domain's tenant, not to itself.
+    expect_fault(lambda: portal('saas_portal.client', 'duplicate_database', [tenant.record_id], host), 'custom domain')
 
     # Renaming the tenant keeps the domain working, now pointing at the new name.
     renamed = new_name('dom-renamed')
@@ -121,6 +131,7 @@ def routing():
     check(tenant.customer.call(DOMAIN_MODEL, 'remove', [added['id']]) is True, 'remove result')
     check(not rpc_reaches(host, tenant), 'a removed domain still reaches the tenant over RPC')
     check(not serves_tenant_pages(host, tenant), 'a removed domain still serves the tenant\'s pages')
+    check(tls_ask(host) == 404, 'the TLS ask endpoint allows a removed domain')
 
 
 def failed_checks():
