@@ -5,18 +5,18 @@ namespace SaasPortal.Saas.Governance;
 
 /// <summary>
 /// Database plus file storage of a tenant, in bytes. Measuring takes a file-system walk, so a figure is reused for
-/// a few seconds: a limit can be passed by the writes of that window at most, never by a steady stream.
+/// a few seconds, except near a limit, where the governance asks for a fresh one (TenantGovernance).
 /// </summary>
 public sealed class StorageUsage(DatabaseManager databases, TimeProvider time)
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, (long Database, long Files, DateTimeOffset At)> _measured = new(StringComparer.Ordinal);
 
-    /// <summary>Bytes used by the database and by its file store.</summary>
-    public async Task<(long DatabaseBytes, long FileBytes)> MeasureAsync(string database, CancellationToken cancellationToken)
+    /// <summary>Bytes used by the database and by its file store; <paramref name="fresh"/> measures again whatever the last figure's age.</summary>
+    public async Task<(long DatabaseBytes, long FileBytes)> MeasureAsync(string database, CancellationToken cancellationToken, bool fresh = false)
     {
         var now = time.GetUtcNow();
-        if (_measured.TryGetValue(database, out var known) && now - known.At < Freshness)
+        if (!fresh && _measured.TryGetValue(database, out var known) && now - known.At < Freshness)
         {
             return (known.Database, known.Files);
         }

@@ -43,6 +43,14 @@ public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
         if (parameters.StorageLimitMegabytes > 0 && !FreesOrReads.Contains(method))
         {
             var (databaseBytes, fileBytes) = await storage.MeasureAsync(env.Database, cancellationToken);
+            if (NearLimit(databaseBytes + fileBytes, parameters.StorageLimitMegabytes))
+            {
+                // Close to the limit, parallel writes must not all pass on one measurement: they take turns, and each
+                // measures what the ones before it wrote, so the limit is passed by one write at most.
+                await LimitSerializer.SerializeAsync(env, SaasParameters.TotalStorageLimit, cancellationToken);
+                (databaseBytes, fileBytes) = await storage.MeasureAsync(env.Database, cancellationToken, fresh: true);
+            }
+
             var used = StorageUsage.ToMegabytes(databaseBytes + fileBytes);
             if (used >= parameters.StorageLimitMegabytes)
             {
@@ -50,6 +58,16 @@ public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
                     $"Storage limit reached: the database uses {used} MB of the {parameters.StorageLimitMegabytes} MB allowed. Delete data or ask your provider for more space.");
             }
         }
+    }
+
+    /// <summary>
+    /// Within a tenth of the limit, or 5 MB of it for small limits: far from it, a figure a few seconds old is good
+    /// enough and writes need not wait for each other.
+    /// </summary>
+    private static bool NearLimit(long usedBytes, int limitMegabytes)
+    {
+        var limitBytes = limitMegabytes * 1024L * 1024L;
+        return limitBytes - usedBytes <= Math.Max(limitBytes / 10, 5L * 1024 * 1024);
     }
 
     /// <summary>
@@ -66,6 +84,7 @@ public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
             return await call.SuperAsync();
         }
 
+        await LimitSerializer.SerializeAsync(env, SaasParameters.MaxUsers, call.CancellationToken);
         var before = await TenantUsage.CountInternalUsersAsync(env, call.CancellationToken);
         var result = await call.SuperAsync();
         var after = await TenantUsage.CountInternalUsersAsync(env, call.CancellationToken);
