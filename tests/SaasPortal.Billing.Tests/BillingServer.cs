@@ -10,9 +10,9 @@ namespace SaasPortal.Billing.Tests;
 /// <summary>
 /// One SQLite-backed <c>serve</c> process configured with Stripe pointing at <see cref="FakeStripe"/>, a priced plan
 /// (29.00 EUR a month, 1 user included, 5.00 per extra user, 1 day of grace, 24-hour trials) and helpers to sign
-/// customers up and create their databases over XML-RPC.
+/// customers up and create their databases over XML-RPC. SQLite unless made with <c>postgres: true</c>.
 /// </summary>
-public sealed class BillingServer : IAsyncLifetime
+public abstract class BillingServerBase(bool postgres) : IAsyncLifetime
 {
     public const string WebhookSecret = "whsec_test_billing_secret";
     public const string AdminPassword = "admin";
@@ -39,7 +39,13 @@ public sealed class BillingServer : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         Stripe = await FakeStripe.StartAsync(ct);
-        Server = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "saasportal-billing-" + _prefix), ["--portal-db", PortalDatabase], ct,
+        List<string> arguments = ["--portal-db", PortalDatabase];
+        if (postgres)
+        {
+            arguments.AddRange(["--db-backend", "postgres", "--pg", await TestPostgres.ConnectionStringAsync(ct)]);
+        }
+
+        Server = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "saasportal-billing-" + _prefix), arguments, ct,
             new Dictionary<string, string>
             {
                 ["SaasPortal__Billing__Stripe__SecretKey"] = FakeStripe.SecretKey,
@@ -62,7 +68,13 @@ public sealed class BillingServer : IAsyncLifetime
         await Server.DisposeAsync();
         await Stripe.DisposeAsync();
         Http.Dispose();
+        if (postgres)
+        {
+            await TestPostgres.DropDatabasesAsync(_prefix, CancellationToken.None);
+        }
+
         Directory.Delete(Server.DataDirectory, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A fresh name under this server's prefix.</summary>
@@ -96,8 +108,11 @@ public sealed class BillingServer : IAsyncLifetime
         DateTime.SpecifyKind(DateTime.ParseExact((string)text!, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), DateTimeKind.Utc);
 }
 
+/// <summary>The billing server on SQLite.</summary>
+public sealed class BillingServer() : BillingServerBase(postgres: false);
+
 /// <summary>A customer's database: its client record on the portal and its owner's session in the tenant.</summary>
-public sealed record Tenant(BillingServer Portal, string Name, int ClientId, OdooSession Customer, OdooSession Owner, string CustomerLogin, string CustomerPassword)
+public sealed record Tenant(BillingServerBase Portal, string Name, int ClientId, OdooSession Customer, OdooSession Owner, string CustomerLogin, string CustomerPassword)
 {
     /// <summary>Fields of the portal's client record.</summary>
     public async Task<IReadOnlyDictionary<string, object?>> ClientAsync(CancellationToken cancellationToken, params string[] fields) =>

@@ -89,6 +89,11 @@ public sealed partial class BillingJob(TenantUpgrader upgrader, BillingSettings 
         {
             var id = (int)subscription["id"]!;
             var start = GovernanceParameters.ParseDatetime(Wire.Text(subscription["next_invoice_date"]))!.Value;
+            // Claims the subscription's row before looking for its invoices: of two passes racing on PostgreSQL
+            // (repeatable read), the second fails to serialise on this update and is retried, and then sees the
+            // first one's invoice. SQLite has one writer at a time anyway.
+            await portal.Sudo()["saas_portal.subscription"].Browse(id).WriteAsync(
+                Wire.Values(("next_invoice_date", BillingPeriods.Format(start))), cancellationToken);
             // At most one unpaid invoice per subscription, and never a second one for the same period.
             if (await invoices.SearchCountAsync(Wire.Domain(("subscription_id", "=", id), ("state", "in", new List<object?> { "draft", "open" })), cancellationToken) > 0
                 || await invoices.SearchCountAsync(Wire.Domain(("subscription_id", "=", id), ("state", "=", "paid"),
