@@ -68,6 +68,7 @@ public static class WebRegistration
         // Every form post of a page proves it came from one of our pages; the token endpoint is mapped outside.
         var pages = endpoints.MapGroup(string.Empty).AddEndpointFilter(RequireAntiforgeryOnPostAsync);
         pages.MapPortalPages();
+        pages.MapPasswordResetPages();
         pages.MapConsolePages();
         pages.MapBillingPages();
         pages.MapTenantPages();

@@ -115,7 +115,7 @@ public static class PortalPages
             <input type="hidden" name="redirect" value="{ReturnUrls.LocalOr(redirect, MyDatabasesPath)}">
             <label for="login">E-mail or login</label><input id="login" name="login" type="text" autocomplete="username" required value="{login}">
             <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-            <div class="actions"><button type="submit">Log in</button><a href="/web/signup">Create an account</a></div>
+            <div class="actions"><button type="submit">Log in</button><a href="/web/signup">Create an account</a><a href="/web/reset_password">Forgot your password?</a></div>
             </form></div>
             """), status);
 
