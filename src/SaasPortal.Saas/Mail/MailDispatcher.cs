@@ -23,12 +23,26 @@ public sealed partial class MailDispatcher(Func<OrmService> orm, IMailTransport 
 {
     private static readonly string[] MailFields = ["email_from", "email_to", "subject", "body_html", "attempts", "mail_server_id", "message_id"];
 
+    private bool _warnedNoServer;
+
     /// <summary>Runs one pass.</summary>
     public async Task<MailPassResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         var database = settings.PortalDatabase;
         var now = time.GetUtcNow().UtcDateTime;
-        var claimed = await orm().RunAsync(database, OrmEnvironment.SuperuserId, write: true, env => ClaimAsync(env, now, cancellationToken), cancellationToken);
+        // Without a default server only messages naming their own are claimed: the rest wait untouched (no write per
+        // message and pass), and the operator is told once.
+        var haveDefault = await orm().RunAsync(database, OrmEnvironment.SuperuserId, write: false,
+            async env => await new MailServers(settings).ResolveAsync(env, null, cancellationToken) is not null, cancellationToken);
+        if (!haveDefault && !_warnedNoServer)
+        {
+            _warnedNoServer = true;
+            LogNoServer(logger);
+        }
+
+        _warnedNoServer &= !haveDefault;
+        var claimed = await orm().RunAsync(database, OrmEnvironment.SuperuserId, write: true,
+            env => ClaimAsync(env, now, onlyWithServer: !haveDefault, cancellationToken), cancellationToken);
         if (claimed.Count == 0)
         {
             return new MailPassResult(0, 0, 0, 0);
@@ -40,8 +54,7 @@ public sealed partial class MailDispatcher(Func<OrmService> orm, IMailTransport 
         {
             if (item.Server is null)
             {
-                // No server configured: the message keeps its attempts and waits for the operator, it is not failed.
-                LogNoServer(logger, item.Id);
+                // Its server record is gone and there is no default: it keeps its attempts and waits, it is not failed.
                 await RecordAsync(item.Id, Wire.Values(("lease_until", false), ("scheduled_date", Format(now + settings.PollInterval))), cancellationToken);
                 continue;
             }
@@ -72,7 +85,7 @@ public sealed partial class MailDispatcher(Func<OrmService> orm, IMailTransport 
         return new MailPassResult(claimed.Count, sent, failed, gaveUp);
     }
 
-    private async Task<List<int>> ClaimAsync(OrmEnvironment env, DateTime now, CancellationToken cancellationToken)
+    private async Task<List<int>> ClaimAsync(OrmEnvironment env, DateTime now, bool onlyWithServer, CancellationToken cancellationToken)
     {
         var transaction = env.Transaction;
         var dialect = transaction.Dialect;
@@ -87,7 +100,7 @@ public sealed partial class MailDispatcher(Func<OrmService> orm, IMailTransport 
             WHERE "id" IN (SELECT "id" FROM {table}
                            WHERE "state" = 'outgoing'
                              AND ("scheduled_date" IS NULL OR "scheduled_date" <= {dialect.Parameter(1)})
-                             AND ("lease_until" IS NULL OR "lease_until" <= {dialect.Parameter(1)})
+                             AND ("lease_until" IS NULL OR "lease_until" <= {dialect.Parameter(1)}){(onlyWithServer ? " AND \"mail_server_id\" IS NOT NULL" : "")}
                            ORDER BY "id" LIMIT {settings.BatchSize.ToString(CultureInfo.InvariantCulture)}{skipLocked})
             RETURNING "id"
             """;
@@ -143,8 +156,8 @@ public sealed partial class MailDispatcher(Func<OrmService> orm, IMailTransport 
 
     private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {Id} waits: no active ir.mail_server record and no SaasPortal:Mail:Smtp:Host configured")]
-    private static partial void LogNoServer(ILogger logger, int id);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail waits: no active ir.mail_server record and no SaasPortal:Mail:Smtp:Host configured")]
+    private static partial void LogNoServer(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {Id} not delivered through {Server} (attempt {Attempts}, given up: {GaveUp}): {Reason}")]
     private static partial void LogFailed(ILogger logger, int id, string server, int attempts, bool gaveUp, string reason);
