@@ -27,6 +27,11 @@ if (args is ["soak", ..])
     return await SaasPortal.Bench.Soak.SoakCommand.RunAsync(args[1..], CancellationToken.None);
 }
 
+if (args is ["cluster", ..])
+{
+    return await SaasPortal.Bench.Http.ClusterBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 if (args is ["provisioning", ..])
 {
     return await SaasPortal.Bench.Http.ProvisioningBenchmark.RunAsync(args[1..], CancellationToken.None);

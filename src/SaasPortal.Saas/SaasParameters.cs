@@ -10,6 +10,9 @@ public static class SaasParameters
     /// <summary>"1" while the tenant is suspended.</summary>
     public const string Suspended = "saas_client.suspended";
 
+    /// <summary>"1" while the portal copies the tenant to another database server: every call is refused, the superuser's too.</summary>
+    public const string Moving = "saas_client.moving";
+
     /// <summary>Largest number of internal users besides the superuser; 0 or absent means unlimited.</summary>
     public const string MaxUsers = "saas_client.max_users";
 

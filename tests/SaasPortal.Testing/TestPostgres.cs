@@ -37,11 +37,49 @@ public static class TestPostgres
         }
     }
 
+    /// <summary>The environment variable holding the connection string of a second server, for tests of several servers.</summary>
+    public const string SecondVariable = "SAASPORTAL_TEST_PG2";
+
+    private static string? _secondConnectionString;
+
+    /// <summary>
+    /// The maintenance database of a second PostgreSQL server: SAASPORTAL_TEST_PG2 when set, otherwise a second
+    /// throwaway cluster that scripts/test-postgres.sh starts in /tmp/saasportal-pg2 on port 54330.
+    /// </summary>
+    public static async Task<string> SecondConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        if (_secondConnectionString is not null)
+        {
+            return _secondConnectionString;
+        }
+
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            _secondConnectionString ??= Environment.GetEnvironmentVariable(SecondVariable) is { Length: > 0 } configured
+                ? configured
+                : await StartClusterAsync(cancellationToken, new Dictionary<string, string>
+                {
+                    ["SAASPORTAL_PG_DIR"] = "/tmp/saasportal-pg2",
+                    ["SAASPORTAL_PG_PORT"] = "54330",
+                });
+            return _secondConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>Drops every database whose name starts with <paramref name="prefix"/> (test leftovers).</summary>
-    public static async Task DropDatabasesAsync(string prefix, CancellationToken cancellationToken)
+    public static async Task DropDatabasesAsync(string prefix, CancellationToken cancellationToken) =>
+        await DropDatabasesAsync(await ConnectionStringAsync(cancellationToken), prefix, cancellationToken);
+
+    /// <summary>Drops every database of the server <paramref name="connectionString"/> whose name starts with <paramref name="prefix"/>.</summary>
+    public static async Task DropDatabasesAsync(string connectionString, string prefix, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        await using var source = NpgsqlDataSource.Create(await ConnectionStringAsync(cancellationToken));
+        await using var source = NpgsqlDataSource.Create(connectionString);
         var names = new List<string>();
         await using (var list = source.CreateCommand("SELECT datname FROM pg_database WHERE starts_with(datname, $1)"))
         {
@@ -60,11 +98,16 @@ public static class TestPostgres
         }
     }
 
-    private static async Task<string> StartClusterAsync(CancellationToken cancellationToken)
+    private static async Task<string> StartClusterAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var script = Path.Combine(RepositoryPaths.Root, "scripts", "test-postgres.sh");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);

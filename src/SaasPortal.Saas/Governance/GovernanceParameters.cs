@@ -7,7 +7,18 @@ namespace SaasPortal.Saas.Governance;
 public sealed record GovernanceParameters(bool Suspended, DateTime? ExpiresUtc, int MaxUsers, int StorageLimitMegabytes)
 {
     private static readonly string[] Keys =
-        [SaasParameters.Suspended, SaasParameters.ExpirationDatetime, SaasParameters.MaxUsers, SaasParameters.TotalStorageLimit];
+        [SaasParameters.Suspended, SaasParameters.ExpirationDatetime, SaasParameters.MaxUsers, SaasParameters.TotalStorageLimit, SaasParameters.Moving];
+
+    /// <summary>Whether the portal is copying the tenant to another server (<see cref="SaasParameters.Moving"/>).</summary>
+    public bool Moving { get; init; }
+
+    /// <summary>Reads only <see cref="SaasParameters.Moving"/>: the one rule that binds the superuser as well.</summary>
+    public static async Task<bool> IsMovingAsync(OrmEnvironment env, CancellationToken cancellationToken)
+    {
+        var found = await env.Sudo()["ir.config_parameter"].SearchAsync(
+            new List<object?> { new List<object?> { "key", "=", SaasParameters.Moving } }, cancellationToken, limit: 1);
+        return found.Count == 1 && IsSet(await found.GetAsync("value", cancellationToken) as string);
+    }
 
     /// <summary>Reads the parameters with the superuser's rights (they are hidden from everybody else).</summary>
     public static async Task<GovernanceParameters> ReadAsync(OrmEnvironment env, CancellationToken cancellationToken)
@@ -24,11 +35,16 @@ public sealed record GovernanceParameters(bool Suspended, DateTime? ExpiresUtc, 
         }
 
         return new GovernanceParameters(
-            Suspended: values.GetValueOrDefault(SaasParameters.Suspended) is "1" or "True" or "true",
+            Suspended: IsSet(values.GetValueOrDefault(SaasParameters.Suspended)),
             ExpiresUtc: ParseDatetime(values.GetValueOrDefault(SaasParameters.ExpirationDatetime)),
             MaxUsers: ParseLimit(values.GetValueOrDefault(SaasParameters.MaxUsers)),
-            StorageLimitMegabytes: ParseLimit(values.GetValueOrDefault(SaasParameters.TotalStorageLimit)));
+            StorageLimitMegabytes: ParseLimit(values.GetValueOrDefault(SaasParameters.TotalStorageLimit)))
+        {
+            Moving = IsSet(values.GetValueOrDefault(SaasParameters.Moving)),
+        };
     }
+
+    private static bool IsSet(string? value) => value?.Trim() is "1" or "True" or "true";
 
     /// <summary>A limit as the portal writes it; empty, absent, zero or unreadable means unlimited.</summary>
     public static int ParseLimit(string? value) =>

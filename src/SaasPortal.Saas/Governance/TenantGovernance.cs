@@ -20,15 +20,28 @@ public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
         "check_access_rights", "check_access_rule", "read_group", "has_group", "get_param", "unlink",
     };
 
-    /// <summary>Refuses a call of a user other than the superuser in a suspended or expired tenant, and writes past the storage limit.</summary>
+    /// <summary>
+    /// Refuses every call while the tenant is being moved to another server (what it wrote would not reach the copy);
+    /// refuses a call of a user other than the superuser in a suspended or expired tenant, and writes past the storage limit.
+    /// </summary>
     public async Task CheckCallAsync(OrmEnvironment env, string model, string method, CancellationToken cancellationToken)
     {
         if (env.IsSuperuser)
         {
+            if (await GovernanceParameters.IsMovingAsync(env, cancellationToken))
+            {
+                throw BeingMoved(env.Database);
+            }
+
             return;
         }
 
         var parameters = await GovernanceParameters.ReadAsync(env, cancellationToken);
+        if (parameters.Moving)
+        {
+            throw BeingMoved(env.Database);
+        }
+
         if (parameters.Suspended)
         {
             throw new UserErrorException($"The database {env.Database} is suspended. Contact your provider to resume it.");
@@ -69,6 +82,9 @@ public sealed class TenantGovernance(StorageUsage storage, TimeProvider time)
         var limitBytes = limitMegabytes * 1024L * 1024L;
         return limitBytes - usedBytes <= Math.Max(limitBytes / 10, 5L * 1024 * 1024);
     }
+
+    private static UserErrorException BeingMoved(string database) =>
+        new($"The database {database} is being moved to another server. Try again in a few minutes.");
 
     /// <summary>
     /// Wraps res.users create and write: when the call leaves more internal users (besides the superuser) than the

@@ -5,10 +5,12 @@ using SaasPortal.Orm.Errors;
 using SaasPortal.Orm.Methods;
 using SaasPortal.Orm.Security;
 using SaasPortal.Orm.Service;
+using SaasPortal.Saas.Cluster;
 using SaasPortal.Saas.Governance;
 using SaasPortal.Saas.Portal;
 using SaasPortal.Saas.Recovery;
 using SaasPortal.Storage.Databases;
+using SaasPortal.Storage.Placement;
 
 namespace SaasPortal.Saas.Provisioning;
 
@@ -98,6 +100,13 @@ public sealed partial class DatabaseProvisioner(
         }
 
         var template = plan.TemplateDatabase ?? throw new UserErrorException($"Plan '{plan.Name}' has no template database yet.");
+        // The server is chosen before the copy, which then goes straight onto it (docs/operations.md, several servers).
+        var serverId = await ServerChoice.ChooseAsync(portal, plan.ServerId, cancellationToken);
+        if (databases.Server is PlacedDatabaseServer placed)
+        {
+            await placed.Placement.AssignAsync(name, serverId, cancellationToken);
+        }
+
         timings.Mark("name");
 
         // Argon2id is memory-hard by design and the largest fixed cost of a creation: it runs on the thread pool
@@ -140,7 +149,7 @@ public sealed partial class DatabaseProvisioner(
             timings.Mark("storage");
             var record = await clients.CreateAsync(Wire.Values(
                 ("name", name), ("client_id", clientId), ("plan_id", plan.Id), ("partner_id", owner.PartnerId),
-                ("server_id", plan.ServerId ?? await DefaultServerAsync(portal, cancellationToken)), ("state", "open"),
+                ("server_id", serverId ?? (object)false), ("state", "open"),
                 ("trial", request.Trial), ("expiration_datetime", expires is { } e ? Format(e) : false),
                 ("max_users", plan.MaxUsers), ("total_storage_limit", plan.StorageLimitMegabytes), ("users_len", tenant.InternalUsers),
                 ("db_storage", StorageUsage.ToMegabytes(databaseBytes)), ("file_storage", StorageUsage.ToMegabytes(fileBytes)),
@@ -319,12 +328,6 @@ public sealed partial class DatabaseProvisioner(
         }
 
         throw new UserErrorException($"The plan's DB Names pattern '{plan.DatabaseNamePattern}' found no free name in 1000 tries.");
-    }
-
-    private static async Task<int?> DefaultServerAsync(OrmEnvironment portal, CancellationToken cancellationToken)
-    {
-        var servers = await portal.Sudo()["saas_portal.server"].SearchAsync(Wire.Domain(("state", "=", "open")), cancellationToken, limit: 1);
-        return servers.Count == 0 ? null : servers.Id;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "create_new_database {Database} timings: {Timings}")]

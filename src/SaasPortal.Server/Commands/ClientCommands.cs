@@ -89,6 +89,8 @@ internal static class ClientCommands
         group.Add(new Command("uninstall", "Uninstall addons from a client's database.") { uninstallIn, uninstallAddons },
             (parse, context, ct) => UpgradeAsync(context, parse.GetValue(uninstallIn)!, "uninstall_addons", parse.GetValue(uninstallAddons)!, ct));
 
+        ServerCommands.AddClientMove(group, FindAsync);
+
         var deleted = ClientArgument();
         group.Add(new Command("delete", "Drop a client's database and mark the client deleted.") { deleted }, async (parse, context, ct) =>
         {

@@ -15,6 +15,7 @@ internal static class ServerCommandLine
         root.Subcommands.Add(DbCommands.Create());
         root.Subcommands.Add(PlanCommands.Create());
         root.Subcommands.Add(ClientCommands.Create());
+        root.Subcommands.Add(ServerCommands.Create());
         root.Subcommands.Add(OperationCommands.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(AddonsCommands.Create());

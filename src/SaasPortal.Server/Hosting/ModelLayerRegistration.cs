@@ -59,6 +59,7 @@ internal static class ModelLayerRegistration
         services.AddSaasPortalBilling(settings.PortalDatabase);
         services.AddSingleton<IAddonBehaviour, SaasPortalBehaviour>();
         services.AddSingleton<IAddonBehaviour, SaasClientBehaviour>();
+        services.AddCluster();
         services.AddSaasPortalMail(settings.PortalDatabase);
 
         // Reading the catalogue is the module system's only I/O at creation; it happens once, while the host starts.

@@ -1,10 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SaasPortal.Saas.Cluster;
 using SaasPortal.Addons.Modules;
 using SaasPortal.Storage;
 using SaasPortal.Storage.Databases;
 using SaasPortal.Storage.Dialects;
+using SaasPortal.Storage.Placement;
 
 namespace SaasPortal.Server.Hosting;
 
@@ -19,7 +23,7 @@ internal static class StorageRegistration
             var storage = sp.GetRequiredService<StorageOptions>();
             return storage.Backend switch
             {
-                DatabaseBackend.Postgres => new PostgresDatabaseServer(storage, PostgresDialect.Instance),
+                DatabaseBackend.Postgres => Placed(sp, storage, settings.PortalDatabase),
                 _ => new SqliteDatabaseServer(storage, SqliteDialect.Instance),
             };
         });
@@ -28,6 +32,19 @@ internal static class StorageRegistration
         services.AddSingleton<IDatabaseInitializer>(sp => new DeferredDatabaseInitializer(sp.GetRequiredService<AddonDatabaseInitializer>));
         services.AddSingleton<AddonDatabaseInitializer>();
         return services;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, the installation's server behind the placement router: tenants the portal placed on other
+    /// <c>saas_portal.server</c> records are opened there, everything else here (with no other server, as before).
+    /// </summary>
+    private static PlacedDatabaseServer Placed(IServiceProvider services, StorageOptions storage, string portalDatabase)
+    {
+        var home = new PostgresDatabaseServer(storage, PostgresDialect.Instance);
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger<PortalPlacementSource>() ?? NullLogger<PortalPlacementSource>.Instance;
+        var source = new PortalPlacementSource(home, portalDatabase, logger);
+        return new PlacedDatabaseServer(home, new TenantPlacement(source),
+            endpoint => new PostgresDatabaseServer(storage with { PostgresConnectionString = endpoint.ConnectionString }, PostgresDialect.Instance));
     }
 
     /// <summary>

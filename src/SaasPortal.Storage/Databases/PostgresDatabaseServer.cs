@@ -214,6 +214,44 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="target"/> on this server as a copy of <paramref name="source"/> on another PostgreSQL
+    /// server (<c>pg_dump | pg_restore</c>). Throws <see cref="DatabaseExistsException"/> when the target exists here and
+    /// <see cref="DatabaseNotFoundException"/> when the source does not exist there; a failed copy leaves nothing here.
+    /// </summary>
+    public async Task CopyFromAsync(PostgresDatabaseServer sourceServer, string source, string target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceServer);
+        if (!await sourceServer.ExistsAsync(source, cancellationToken))
+        {
+            throw new DatabaseNotFoundException(source);
+        }
+
+        await CreateEmptyAsync(target, cancellationToken);
+        try
+        {
+            await _tools.CopyFromAsync(sourceServer._tools, source, target, cancellationToken);
+        }
+        catch
+        {
+            await DropAsync(target, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends every session on <paramref name="name"/> (this process's pooled ones and other nodes' alike), so that no
+    /// transaction begun before now can still commit; callers reconnect on their next call.
+    /// </summary>
+    public Task TerminateSessionsAsync(string name, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        return DisconnectAsync(name, cancellationToken);
+    }
+
+    /// <summary>Host and port of the server, for messages and logs (never the password).</summary>
+    public string Endpoint => $"{_baseSettings.Host}:{_baseSettings.Port}";
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
