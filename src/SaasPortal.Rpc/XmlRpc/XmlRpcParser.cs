@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -95,7 +96,16 @@ internal sealed class XmlRpcParser
         {
             throw new XmlRpcFormatException("the body is not valid text in its declared encoding: " + e.Message, e);
         }
+        catch (ArgumentOutOfRangeException e) when (ThrownByXmlReader(e))
+        {
+            // .NET's reader fails this way, not with an XmlException, on some malformed XML declarations (an
+            // unterminated version followed by kilobytes of U+FFFD and an encoding; found by the long fuzz run).
+            throw new XmlRpcFormatException("not well-formed XML: the XML declaration cannot be read", e);
+        }
     }
+
+    private static bool ThrownByXmlReader(Exception exception) =>
+        new StackTrace(exception).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType?.Assembly == typeof(XmlReader).Assembly);
 
     private async ValueTask<XmlRpcCall> ReadCallAsync()
     {

@@ -76,7 +76,9 @@ public sealed class XmlRpcFuzzTests
     [MemberData(nameof(CorpusFiles))]
     public void Corpus_input_ends_in_a_value_or_a_format_error(string file)
     {
-        DecoderVerdict.Check(CorpusFolder.Read("xmlrpc", file), ReadCall, e => e is XmlRpcFormatException);
+        var body = CorpusFolder.Read("xmlrpc", file);
+        DecoderVerdict.Check(body, ReadCall, e => e is XmlRpcFormatException);
+        DecoderVerdict.Check(body, ReadResponse, e => e is XmlRpcFormatException);
     }
 
     public static TheoryData<string> Large => new(LargeInputs.Keys);
