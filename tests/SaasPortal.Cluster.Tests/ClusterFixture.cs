@@ -7,10 +7,11 @@ using SaasPortal.Testing;
 namespace SaasPortal.Cluster.Tests;
 
 /// <summary>
-/// Three <c>serve</c> nodes (A, then B and C) sharing one PostgreSQL portal database and one data directory (Data
-/// Protection keys, master password, file stores, backups), Debian's nginx in front of A and B, and two tenants made
-/// through the portal. The portal's public URL (<c>web.base.url</c>) is the proxy's, as in production. Maintenance runs every two
-/// seconds so its cluster-wide behaviour shows within a test.
+/// Two PostgreSQL clusters (the installation's own and the portal's server record "cluster-b") and three <c>serve</c>
+/// nodes (A, then B and C) sharing one PostgreSQL portal database and one data directory (Data Protection keys, master
+/// password, file stores, backups), Debian's nginx in front of A and B, and two tenants made through the portal, one
+/// on each cluster. The portal's public URL (<c>web.base.url</c>) is the proxy's, as in production. Maintenance runs
+/// every two seconds so its cluster-wide behaviour shows within a test.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -33,8 +34,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The data directory every node shares.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "saasportal-cluster-" + Guid.NewGuid().ToString("N")[..8]);
 
-    /// <summary>The PostgreSQL server's connection string.</summary>
+    /// <summary>The PostgreSQL server's connection string: the installation's own cluster (portal, templates, tenant 1).</summary>
     public string Postgres { get; private set; } = "";
+
+    /// <summary>A second PostgreSQL cluster, the portal's server record "cluster-b" (tenant 2).</summary>
+    public string SecondPostgres { get; private set; } = "";
 
     /// <summary>Node A (started first; it created the portal).</summary>
     public ServerProcess A => _nodes[0];
@@ -62,6 +66,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         Postgres = await TestPostgres.ConnectionStringAsync(ct);
+        SecondPostgres = await TestPostgres.SecondConnectionStringAsync(ct);
         // One at a time: the first node creates the portal database and the key ring the others then read.
         _nodes.Add(await StartNodeAsync(ct));
         _nodes.AddRange(await Task.WhenAll(StartNodeAsync(ct), StartNodeAsync(ct)));
@@ -76,15 +81,21 @@ public sealed class ClusterFixture : IAsyncLifetime
         // The customer who owns the tenants: a portal user, so SSO from the portal opens them.
         var owner = Json.Int(await rpc.ExecuteAsync(A.Url, Admin, "res.users", "create",
             [new JsonObject { ["name"] = "Owner", ["login"] = OwnerLogin, ["password"] = OwnerPortalPassword }], null, ct));
+        // Tenant 1 on the own cluster, tenant 2 on the second: the plan names the server each is created on.
+        var local = Json.Int(await rpc.ExecuteAsync(A.Url, Admin, "ir.model.data", "xmlid_to_res_id", ["saas_portal.server_local"], null, ct));
+        var second = Json.Int(await rpc.ExecuteAsync(A.Url, Admin, "saas_portal.server", "create",
+            [new JsonObject { ["name"] = "cluster-b", ["backend"] = "postgres", ["connection"] = SecondPostgres, ["sequence"] = 20 }], null, ct));
         var tenants = new List<string>();
-        foreach (var (node, n) in new[] { (A, 1), (B, 2) })
+        foreach (var (node, n, server) in new[] { (A, 1, local), (B, 2, second) })
         {
             var name = $"{Prefix}-t{n}";
+            await rpc.ExecuteAsync(node.Url, Admin, "saas_portal.plan", "write", [new JsonArray(PlanId), new JsonObject { ["server_id"] = server }], null, ct);
             await rpc.ExecuteAsync(node.Url, Admin, "saas_portal.plan", "create_new_database", [new JsonArray(PlanId)],
                 new JsonObject { ["dbname"] = name, ["user_id"] = owner, ["owner_password"] = OwnerPassword }, ct);
             tenants.Add(name);
         }
 
+        await rpc.ExecuteAsync(A.Url, Admin, "saas_portal.plan", "write", [new JsonArray(PlanId), new JsonObject { ["server_id"] = local }], null, ct);
         Tenants = tenants;
     }
 
@@ -123,6 +134,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         await TestPostgres.DropDatabasesAsync(Prefix, CancellationToken.None);
+        if (SecondPostgres.Length > 0)
+        {
+            await TestPostgres.DropDatabasesAsync(SecondPostgres, Prefix, CancellationToken.None);
+        }
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);

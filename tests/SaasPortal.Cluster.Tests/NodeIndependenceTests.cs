@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Npgsql;
 
 namespace SaasPortal.Cluster.Tests;
 
@@ -36,6 +37,17 @@ public sealed partial class NodeIndependenceTests(ClusterFixture cluster)
             new JsonObject { ["fields"] = new JsonArray("name"), ["order"] = "name" }, Ct);
         Assert.Equal(cluster.Tenants, Json.Items(fromA).Select(c => Json.Text(c["name"])));
         Assert.Equal(fromA!.ToJsonString(), fromB!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Tenants_live_on_two_postgresql_clusters_each_only_on_its_own()
+    {
+        var onFirst = await DatabasesAsync(cluster.Postgres);
+        var onSecond = await DatabasesAsync(cluster.SecondPostgres);
+        Assert.Contains(cluster.Tenants[0], onFirst);
+        Assert.DoesNotContain(cluster.Tenants[0], onSecond);
+        Assert.Contains(cluster.Tenants[1], onSecond);
+        Assert.DoesNotContain(cluster.Tenants[1], onFirst);
     }
 
     [Fact]
@@ -111,6 +123,22 @@ public sealed partial class NodeIndependenceTests(ClusterFixture cluster)
         var replay = await GetAsync(replayer, cluster.B.Url + callback.PathAndQuery);
         Assert.NotEqual(HttpStatusCode.Redirect, replay.StatusCode);
         Assert.Contains("already used", await replay.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private async Task<List<string>> DatabasesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = cluster.Prefix });
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static async Task<HttpResponseMessage> GetAsync(Rpc browser, string url) => await browser.Http.GetAsync(url, Ct);
