@@ -79,7 +79,7 @@ public sealed partial class CrashRecovery(
     /// </summary>
     public async Task<CrashRecoveryReport> RunAsync(bool startup, CancellationToken cancellationToken)
     {
-        journal.RemoveTornWrites();
+        await journal.RemoveTornWritesAsync(startup, cancellationToken);
         var leftovers = databases.RemoveLeftovers(startup ? TimeSpan.Zero : TimeSpan.FromHours(1));
         int settled = 0, failed = 0, dropped = 0, fixedStates = 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);

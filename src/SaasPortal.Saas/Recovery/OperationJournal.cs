@@ -150,20 +150,37 @@ public sealed class OperationJournal
         return entries;
     }
 
-    /// <summary>Removes temporary files of entries that were never completed (a crash while writing one).</summary>
-    public int RemoveTornWrites()
+    /// <summary>
+    /// Removes temporary files of entries that were never completed (a crash while writing one). A write takes
+    /// milliseconds, so a temporary file seconds old was torn by a crash (ours or another node's); a younger one may
+    /// be another node's write in progress. At start-up (<paramref name="startup"/>) young files are given those
+    /// seconds instead of being left for the next pass: the crash this start follows may have torn one a moment ago.
+    /// </summary>
+    public async Task<int> RemoveTornWritesAsync(bool startup, CancellationToken cancellationToken)
     {
         if (!System.IO.Directory.Exists(Directory))
         {
             return 0;
         }
 
-        var removed = 0;
-        // A write takes milliseconds: a temporary file seconds old was torn by a crash (ours or another node's).
-        var cutoff = DateTime.UtcNow - TimeSpan.FromSeconds(2);
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.tmp"))
+        var age = TimeSpan.FromSeconds(2);
+        var files = System.IO.Directory.GetFiles(Directory, "*.tmp");
+        if (startup && files.Length > 0)
         {
-            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            var youngest = files.Select(File.GetLastWriteTimeUtc).Max();
+            var wait = youngest + age - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
+
+        var removed = 0;
+        var cutoff = DateTime.UtcNow - age;
+        foreach (var file in files)
+        {
+            // Gone meanwhile: another node's write that completed (renamed) while we waited.
+            if (File.Exists(file) && File.GetLastWriteTimeUtc(file) < cutoff)
             {
                 File.Delete(file);
                 removed++;
