@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using SaasPortal.Testing;
 
 namespace SaasPortal.Mail.Tests;
 
@@ -15,25 +15,7 @@ public sealed partial class Browser : IDisposable
 
     public Browser()
     {
-        var handler = new SocketsHttpHandler
-        {
-            CookieContainer = new CookieContainer(),
-            AllowAutoRedirect = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = LoopbackHttp.CreateHandler(new CookieContainer());
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(120) };
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using SaasPortal.Testing;
 
 namespace SaasPortal.Web.Tests;
 
@@ -27,26 +27,7 @@ public sealed class WebClient : IDisposable
     public WebClient()
     {
         Cookies = new CookieContainer();
-        var handler = new SocketsHttpHandler
-        {
-            CookieContainer = Cookies,
-            AllowAutoRedirect = false,
-            // Tenants are host names like shop.localhost: resolve them all to the loopback, as browsers do.
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = LoopbackHttp.CreateHandler(Cookies);
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
     }
 
