@@ -42,7 +42,10 @@ internal static class StorageRegistration
     {
         var home = new PostgresDatabaseServer(storage, PostgresDialect.Instance);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<PortalPlacementSource>() ?? NullLogger<PortalPlacementSource>.Instance;
-        var source = new PortalPlacementSource(home, portalDatabase, logger);
+        // The map is read on a server object (and pool) of its own: a reload happens inside calls that already hold
+        // portal connections, and twenty of them at once would otherwise wait for a connection none of them returns.
+        var portalReader = new PostgresDatabaseServer(storage with { MaxPoolSizePerDatabase = 2, MaxConnections = 2 }, PostgresDialect.Instance);
+        var source = new PortalPlacementSource(portalReader, portalDatabase, logger);
         return new PlacedDatabaseServer(home, new TenantPlacement(source),
             endpoint => new PostgresDatabaseServer(storage with { PostgresConnectionString = endpoint.ConnectionString }, PostgresDialect.Instance));
     }
