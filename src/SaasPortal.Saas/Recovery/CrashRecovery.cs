@@ -165,7 +165,15 @@ public sealed partial class CrashRecovery(
                 return 0;
             }, cancellationToken);
             journal.Delete(entry);
-            LogSettledFailed(logger, entry.Operation, entry.Database, string.Join(" ", notes));
+            if (interrupted)
+            {
+                LogSettledInterrupted(logger, entry.Operation, entry.Database, string.Join(" ", notes));
+            }
+            else
+            {
+                // The caller got the error already: the record is for the operator, the log need not shout.
+                LogSettledFailed(logger, entry.Operation, entry.Database, string.Join(" ", notes));
+            }
             return new SettleOutcome(Settled: true, Failed: true, Dropped: dropped);
         }
         catch (Exception e) when (e is OdooException or DbException or IOException)
@@ -375,6 +383,9 @@ public sealed partial class CrashRecovery(
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {Operation} on {Database} did not finish: {Notes}")]
+    private static partial void LogSettledInterrupted(ILogger logger, string operation, string database, string notes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {Operation} on {Database} failed and was recorded: {Notes}")]
     private static partial void LogSettledFailed(ILogger logger, string operation, string database, string notes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not settle operation {Operation} on {Database}; the next pass tries again")]
