@@ -12,10 +12,12 @@ namespace SaasPortal.Bench.Http;
 /// <c>pg_dump --format=custom | pg_restore</c> of the same database between the same two servers in the same run;</item>
 /// <item>tenants per server: PostgreSQL backends (pg_stat_activity) and the memory of the home server's processes
 /// (proportional set size, so shared buffers count once) and of the portal process, with no tenants and after every
-/// one of <c>--tenants</c> tenants answered a call.</item>
+/// one of <c>--tenants</c> tenants answered a call. <c>--tenants 1000,5000</c> measures at each count in one run: the
+/// tenants of the first count are created and measured, then more are added up to the next count and all of them
+/// answer again.</item>
 /// </list>
 /// The home server should be a cluster of its own (nothing else connected) for the memory figures to mean anything.
-/// <code>dotnet run -c Release --project bench/SaasPortal.Bench -- cluster --pg &lt;home&gt; --pg2 &lt;second&gt; [--tenants 1000] [--moves 5] [--rows 20000] [--configuration Release]</code>
+/// <code>dotnet run -c Release --project bench/SaasPortal.Bench -- cluster --pg &lt;home&gt; --pg2 &lt;second&gt; [--tenants 1000[,5000]] [--moves 5] [--rows 20000] [--configuration Release]</code>
 /// </summary>
 internal static class ClusterBenchmark
 {
@@ -25,7 +27,12 @@ internal static class ClusterBenchmark
     {
         var home = OrmHttpBenchmark.Option(args, "--pg") ?? throw new InvalidOperationException("Give --pg (the home cluster) and --pg2 (the second one).");
         var second = OrmHttpBenchmark.Option(args, "--pg2") ?? throw new InvalidOperationException("Give --pg2 (the second cluster).");
-        var tenants = int.Parse(OrmHttpBenchmark.Option(args, "--tenants") ?? "1000", CultureInfo.InvariantCulture);
+        var counts = (OrmHttpBenchmark.Option(args, "--tenants") ?? "1000").Split(',')
+            .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+        if (counts.Count == 0 || counts.Zip(counts.Skip(1)).Any(p => p.First >= p.Second) || counts[0] < 0)
+        {
+            throw new InvalidOperationException("--tenants takes increasing counts, e.g. 1000,5000.");
+        }
         var moves = int.Parse(OrmHttpBenchmark.Option(args, "--moves") ?? "5", CultureInfo.InvariantCulture);
         var rows = int.Parse(OrmHttpBenchmark.Option(args, "--rows") ?? "20000", CultureInfo.InvariantCulture);
         var configuration = OrmHttpBenchmark.Option(args, "--configuration") ?? "Release";
@@ -98,32 +105,47 @@ internal static class ClusterBenchmark
                 $"| ratio whole move / pg_dump\\|pg_restore (medians) | {Median(moveSeconds) / Median(dumpRestoreSeconds):F2}× | | |");
             report.AppendLine();
 
-            // 2. Tenants per server.
+            // 2. Tenants per server, at each count.
             var before = await SnapshotAsync(home, stem, server, cancellationToken);
-            var creation = Stopwatch.StartNew();
-            var names = Enumerable.Range(0, tenants).Select(i => $"{stem}-t{i:D5}").ToList();
-            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (name, ct) =>
-                await rpc.CallAsync("object", "execute_kw", [portal, 1, Admin, "saas_portal.plan", "create_new_database", new List<object?> { new List<object?> { 1 } },
-                    new Dictionary<string, object?> { ["dbname"] = name, ["user_id"] = owner }], ct));
-            var createdIn = creation.Elapsed;
-            var touch = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (name, ct) =>
-                await rpc.CallAsync("object", "execute_kw", [name, 1, Admin, "res.partner", "search_count", new List<object?> { new List<object?>() },
-                    new Dictionary<string, object?>()], ct));
-            var touchedIn = touch.Elapsed;
-            var after = await SnapshotAsync(home, stem, server, cancellationToken);
+            var names = new List<string>();
+            var measured = new List<(int Count, Snapshot After, TimeSpan Created, TimeSpan Touched)>();
+            foreach (var count in counts)
+            {
+                var added = Enumerable.Range(names.Count, count - names.Count).Select(i => $"{stem}-t{i:D5}").ToList();
+                var creation = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(added, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (name, ct) =>
+                    await rpc.CallAsync("object", "execute_kw", [portal, 1, Admin, "saas_portal.plan", "create_new_database", new List<object?> { new List<object?> { 1 } },
+                        new Dictionary<string, object?> { ["dbname"] = name, ["user_id"] = owner }], ct));
+                var createdIn = creation.Elapsed;
+                names.AddRange(added);
+                var touch = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (name, ct) =>
+                    await rpc.CallAsync("object", "execute_kw", [name, 1, Admin, "res.partner", "search_count", new List<object?> { new List<object?>() },
+                        new Dictionary<string, object?>()], ct));
+                var touchedIn = touch.Elapsed;
+                var after = await SnapshotAsync(home, stem, server, cancellationToken);
+                measured.Add((count, after, createdIn, touchedIn));
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {count} tenants: {after}");
+            }
+
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"### Tenants per server: {tenants} tenants on the home server (created in {createdIn.TotalSeconds:F0} s, then each answered one call, all in {touchedIn.TotalSeconds:F0} s)");
+                $"### Tenants per server: {string.Join(", ", counts)} tenants on the home server (each count: tenants added, then every tenant so far answered one call)");
             report.AppendLine();
-            report.AppendLine("| measure | no tenants | after every tenant answered |");
-            report.AppendLine("| --- | ---: | ---: |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| tenant databases on the server | {before.Databases} | {after.Databases} |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| backends in pg_stat_activity (all) | {before.Backends} | {after.Backends} |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| of which connected to this run's databases | {before.OwnBackends} | {after.OwnBackends} |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL processes | {before.Processes} | {after.Processes} |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL memory, PSS of all its processes | {before.PostgresPss / 1048576.0:F0} MB | {after.PostgresPss / 1048576.0:F0} MB |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| saasportal process RSS | {before.PortalRss / 1048576.0:F0} MB | {after.PortalRss / 1048576.0:F0} MB |");
-            report.AppendLine(CultureInfo.InvariantCulture, $"| disk of this run's databases | {before.DiskBytes / 1048576.0:F0} MB | {after.DiskBytes / 1048576.0:F0} MB |");
+            report.AppendLine("| measure | no tenants | " + string.Join(" | ", counts.Select(c => $"{c} tenants")) + " |");
+            report.AppendLine("| --- | ---: | " + string.Join(" | ", counts.Select(_ => "---:")) + " |");
+            void Line(string name, Func<Snapshot, string> value) =>
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value(before)} | {string.Join(" | ", measured.Select(m => value(m.After)))} |");
+            Line("tenant databases on the server", s => s.Databases.ToString(CultureInfo.InvariantCulture));
+            Line("backends in pg_stat_activity (all)", s => s.Backends.ToString(CultureInfo.InvariantCulture));
+            Line("of which connected to this run's databases", s => s.OwnBackends.ToString(CultureInfo.InvariantCulture));
+            Line("PostgreSQL processes", s => s.Processes.ToString(CultureInfo.InvariantCulture));
+            Line("PostgreSQL memory, PSS of all its processes", s => $"{s.PostgresPss / 1048576.0:F0} MB");
+            Line("saasportal process RSS", s => $"{s.PortalRss / 1048576.0:F0} MB");
+            Line("disk of this run's databases", s => $"{s.DiskBytes / 1048576.0:F0} MB");
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| seconds to create the added tenants (2 at a time) | | {string.Join(" | ", measured.Select(m => m.Created.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)))} |");
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| seconds for every tenant so far to answer (4 at a time) | | {string.Join(" | ", measured.Select(m => m.Touched.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)))} |");
             Console.WriteLine(report);
             return 0;
         }
