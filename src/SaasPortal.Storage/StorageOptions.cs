@@ -12,6 +12,14 @@ public sealed record StorageOptions
     /// <summary>Npgsql connection string of the PostgreSQL server (its database is the maintenance database, e.g. postgres).</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>
+    /// Npgsql connection string of a PgBouncer in transaction mode in front of the server, or null. Tenant and portal
+    /// connections then go through it; whatever needs a session of its own keeps the direct connection: CREATE, ALTER
+    /// and DROP DATABASE, ending sessions, pg_dump and pg_restore, and the cluster's advisory lock. Keywords it leaves
+    /// out (Username, Password, …) are taken from <see cref="PostgresConnectionString"/>.
+    /// </summary>
+    public string? PostgresPoolerConnectionString { get; init; }
+
     /// <summary>Largest pool of connections one database may hold.</summary>
     public int MaxPoolSizePerDatabase { get; init; } = 8;
 

@@ -5,7 +5,7 @@ namespace SaasPortal.Cli.Tests;
 /// <summary>
 /// <c>saasportal operations list</c> (the portal's record of client database operations) and <c>saasportal server</c>
 /// on the embedded SQLite backend, where there is one server and no other can be added. The PostgreSQL side of
-/// <c>server add|drain</c> and <c>client move</c> runs in Saas.Tests' ClusterTests through RPC.
+/// <c>server add|drain</c> and <c>client move</c> is in <see cref="PostgresCommandTests"/>.
 /// </summary>
 public sealed class OperationAndServerCommandTests(PortalDataFixture portal)
 {

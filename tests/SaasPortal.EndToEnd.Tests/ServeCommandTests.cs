@@ -15,6 +15,8 @@ public sealed class ServeCommandTests
     [InlineData("--db-backend mysql", "mysql")]
     [InlineData("--db-backend postgres", "--pg")]
     [InlineData("--pg Foo=bar", "--pg")]
+    [InlineData("--pg-pooler Host=127.0.0.1;Port=6432", "--pg-pooler needs --pg")]
+    [InlineData("--db-backend postgres --pg Host=127.0.0.1 --pg-pooler Foo=bar", "--pg-pooler")]
     [InlineData("--portal-db Bad/Name", "--portal-db")]
     [InlineData("--max-request-body-size -5", "--max-request-body-size")]
     [InlineData("--urls ftp://localhost:21", "--urls")]
@@ -52,6 +54,18 @@ public sealed class ServeCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"cannot listen on http://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_pgbouncer_is_one_clear_error_without_the_password()
+    {
+        var (exitCode, _, stderr) = await RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--db-backend", "postgres",
+            "--pg", "Host=127.0.0.1;Port=1;Username=saas;Password=never-printed", "--pg-pooler", "Host=127.0.0.1;Port=1;Timeout=2"], new Dictionary<string, string>());
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("saasportal: ", StringComparison.Ordinal));
+        Assert.Contains("--pg-pooler: cannot reach PostgreSQL through PgBouncer 127.0.0.1:1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("never-printed", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

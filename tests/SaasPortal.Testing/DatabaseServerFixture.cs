@@ -6,9 +6,10 @@ namespace SaasPortal.Testing;
 
 /// <summary>
 /// A real database server for in-process tests: SQLite files in a temporary data directory, or the test
-/// PostgreSQL cluster (<see cref="TestPostgres"/>). Databases made with <see cref="CreateDatabaseAsync"/> carry a
-/// prefix unique to the fixture and are dropped, with the data directory, when the fixture is disposed. Use one
-/// fixture per test class (IClassFixture) so classes never share a database.
+/// PostgreSQL cluster (<see cref="TestPostgres"/>), through a PgBouncer when SAASPORTAL_TEST_PG_POOLER names one.
+/// Databases made with <see cref="CreateDatabaseAsync"/> carry a prefix unique to the fixture and are dropped, with
+/// the data directory, when the fixture is disposed. Use one fixture per test class (IClassFixture) so classes never
+/// share a database.
 /// </summary>
 public abstract class DatabaseServerFixture : IAsyncLifetime
 {
@@ -65,7 +66,13 @@ public abstract class DatabaseServerFixture : IAsyncLifetime
         if (Backend == DatabaseBackend.Postgres)
         {
             var connectionString = await TestPostgres.ConnectionStringAsync(TestContext.Current.CancellationToken);
-            Options = new StorageOptions { Backend = Backend, DataDirectory = DataDirectory, PostgresConnectionString = connectionString };
+            Options = new StorageOptions
+            {
+                Backend = Backend,
+                DataDirectory = DataDirectory,
+                PostgresConnectionString = connectionString,
+                PostgresPoolerConnectionString = Environment.GetEnvironmentVariable(TestPostgres.PoolerVariable) is { Length: > 0 } pooler ? pooler : null,
+            };
             _server = new PostgresDatabaseServer(Options, PostgresDialect.Instance);
         }
         else

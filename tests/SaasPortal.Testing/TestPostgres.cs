@@ -71,6 +71,72 @@ public static class TestPostgres
         }
     }
 
+    /// <summary>
+    /// The environment variable that, when it holds a PgBouncer's connection string, makes the in-process PostgreSQL
+    /// fixtures (<see cref="DatabaseServerFixture"/>) connect tenants through it: test.sh sets it for a second run of
+    /// the ORM conformance suite.
+    /// </summary>
+    public const string PoolerVariable = "SAASPORTAL_TEST_PG_POOLER";
+
+    private static string? _pgBouncerConnectionString;
+
+    /// <summary>
+    /// A PgBouncer in transaction mode in front of the test server (Host and Port only; the rest comes from
+    /// <see cref="ConnectionStringAsync"/>): SAASPORTAL_TEST_PG_POOLER when set, otherwise the one
+    /// scripts/test-pgbouncer.sh starts on 127.0.0.1:54339 (installing Debian's pgbouncer if needed).
+    /// </summary>
+    public static async Task<string> PgBouncerConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        if (_pgBouncerConnectionString is not null)
+        {
+            return _pgBouncerConnectionString;
+        }
+
+        var direct = await ConnectionStringAsync(cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            _pgBouncerConnectionString ??= Environment.GetEnvironmentVariable(PoolerVariable) is { Length: > 0 } configured
+                ? configured
+                : await RunScriptAsync("test-pgbouncer.sh", [direct], null, cancellationToken);
+            return _pgBouncerConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static string? _secondPgBouncerConnectionString;
+
+    /// <summary>
+    /// A PgBouncer in transaction mode in front of the second server (<see cref="SecondConnectionStringAsync"/>), started
+    /// by scripts/test-pgbouncer.sh on 127.0.0.1:54340 with its files in /tmp/saasportal-pgbouncer2.
+    /// </summary>
+    public static async Task<string> SecondPgBouncerConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        if (_secondPgBouncerConnectionString is not null)
+        {
+            return _secondPgBouncerConnectionString;
+        }
+
+        var direct = await SecondConnectionStringAsync(cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            _secondPgBouncerConnectionString ??= await RunScriptAsync("test-pgbouncer.sh", [direct], new Dictionary<string, string>
+            {
+                ["SAASPORTAL_PGBOUNCER_DIR"] = "/tmp/saasportal-pgbouncer2",
+                ["SAASPORTAL_PGBOUNCER_PORT"] = "54340",
+            }, cancellationToken);
+            return _secondPgBouncerConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>Drops every database whose name starts with <paramref name="prefix"/> (test leftovers).</summary>
     public static async Task DropDatabasesAsync(string prefix, CancellationToken cancellationToken) =>
         await DropDatabasesAsync(await ConnectionStringAsync(cancellationToken), prefix, cancellationToken);
@@ -98,11 +164,21 @@ public static class TestPostgres
         }
     }
 
-    private static async Task<string> StartClusterAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    private static Task<string> StartClusterAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunScriptAsync("test-postgres.sh", [], environment, cancellationToken);
+
+    /// <summary>Runs one of scripts/ and returns the last line it printed (a connection string); a failure throws with its stderr.</summary>
+    private static async Task<string> RunScriptAsync(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment,
+        CancellationToken cancellationToken)
     {
-        var script = Path.Combine(RepositoryPaths.Root, "scripts", "test-postgres.sh");
+        var script = Path.Combine(RepositoryPaths.Root, "scripts", name);
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -116,7 +192,7 @@ public static class TestPostgres
         if (process.ExitCode != 0 || output.Length == 0)
         {
             throw new InvalidOperationException(
-                $"scripts/test-postgres.sh failed (exit {process.ExitCode}); set {Variable} or fix the cluster: {await stderr}");
+                $"scripts/{name} failed (exit {process.ExitCode}); fix it or set the variable that replaces it: {await stderr}");
         }
 
         return output.Split('\n')[^1].Trim();

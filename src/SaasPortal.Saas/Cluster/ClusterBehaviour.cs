@@ -26,37 +26,48 @@ public sealed class ClusterBehaviour(TenantMover mover) : IAddonBehaviour
         methods.Register("saas_portal.server", "write", CheckedWriteAsync);
     }
 
-    /// <summary>Validates the values a create or write gives a server record: a connection without a password, a well-formed password reference.</summary>
+    /// <summary>
+    /// Validates the values a create or write gives a server record: a connection and a PgBouncer connection without a
+    /// password, a well-formed password reference.
+    /// </summary>
     public static void CheckServerValues(IReadOnlyDictionary<string, object?> values)
     {
-        if (values.TryGetValue("connection", out var connection) && connection is string { Length: > 0 } text)
-        {
-            NpgsqlConnectionStringBuilder builder;
-            try
-            {
-                builder = new NpgsqlConnectionStringBuilder(text);
-            }
-            catch (ArgumentException)
-            {
-                // The message could quote the string; the caller knows what they sent.
-                throw new UserErrorException("The server's connection is not a valid PostgreSQL connection string (Host=…;Port=…;Username=…;Database=postgres).");
-            }
-
-            if (!string.IsNullOrEmpty(builder.Password))
-            {
-                throw new UserErrorException(
-                    "The server's connection must not hold the password: set password_ref to env:VARIABLE or file:/path, read by every node.");
-            }
-
-            if (string.IsNullOrEmpty(builder.Host))
-            {
-                throw new UserErrorException("The server's connection needs a Host.");
-            }
-        }
+        CheckConnection(values, "connection", "The server's connection", "Host=…;Port=…;Username=…;Database=postgres");
+        CheckConnection(values, "pooler", "The server's PgBouncer connection", "Host=…;Port=6432");
 
         if (values.TryGetValue("password_ref", out var reference) && reference is string { Length: > 0 } r && !SecretReference.IsValid(r))
         {
             throw new UserErrorException("password_ref must be env:VARIABLE or file:/absolute/path.");
+        }
+    }
+
+    private static void CheckConnection(IReadOnlyDictionary<string, object?> values, string field, string what, string example)
+    {
+        if (!values.TryGetValue(field, out var value) || value is not string { Length: > 0 } text)
+        {
+            return;
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(text);
+        }
+        catch (ArgumentException)
+        {
+            // The message could quote the string; the caller knows what they sent.
+            throw new UserErrorException($"{what} is not a valid PostgreSQL connection string ({example}).");
+        }
+
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            throw new UserErrorException(
+                $"{what} must not hold the password: set password_ref to env:VARIABLE or file:/path, read by every node.");
+        }
+
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            throw new UserErrorException($"{what} needs a Host.");
         }
     }
 

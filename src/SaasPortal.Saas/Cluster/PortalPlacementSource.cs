@@ -17,7 +17,7 @@ public sealed partial class PortalPlacementSource(IDatabaseServer home, string p
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Server, string Problem), bool> _reported = new();
 
     private const string ServersSql = """
-        SELECT "id", "name", "connection", "password_ref" FROM "saas_portal_server" WHERE COALESCE("connection", '') <> ''
+        SELECT "id", "name", "connection", "password_ref", "pooler" FROM "saas_portal_server" WHERE COALESCE("connection", '') <> ''
         """;
 
     private const string TenantsSql = """
@@ -40,7 +40,9 @@ public sealed partial class PortalPlacementSource(IDatabaseServer home, string p
                 {
                     var id = reader.GetInt32(0);
                     var name = reader.GetString(1);
-                    servers[id] = new ServerEndpoint(id, name, ConnectionString(name, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                    var passwordReference = reader.IsDBNull(3) ? null : reader.GetString(3);
+                    var pooler = reader.IsDBNull(4) || reader.GetString(4).Length == 0 ? null : ConnectionString(name, reader.GetString(4), passwordReference);
+                    servers[id] = new ServerEndpoint(id, name, ConnectionString(name, reader.GetString(2), passwordReference), pooler);
                 }
             }
 

@@ -18,7 +18,7 @@ internal static class ServerCommands
 {
     private const string Model = "saas_portal.server";
 
-    private static readonly string[] ListFields = ["id", "name", "state", "capacity", "tenants", "connection", "password_ref"];
+    private static readonly string[] ListFields = ["id", "name", "state", "capacity", "tenants", "connection", "pooler", "password_ref"];
 
     private static readonly string[] MoveFields = ["database", "from", "to", "moved", "copy_seconds", "blocked_seconds", "seconds"];
 
@@ -30,7 +30,7 @@ internal static class ServerCommands
         {
             await context.EnsurePortalAsync(ct);
             var portal = context.Settings.PortalDatabase;
-            var rows = await context.SearchReadAsync(portal, Model, [], ["id", "name", "state", "capacity", "connection", "password_ref"], ct);
+            var rows = await context.SearchReadAsync(portal, Model, [], ["id", "name", "state", "capacity", "connection", "pooler", "password_ref"], ct);
             foreach (var row in rows)
             {
                 row["tenants"] = await context.CallAsync(portal, "saas_portal.client", "search_count",
@@ -47,9 +47,13 @@ internal static class ServerCommands
             Required = true,
         };
         var passwordRef = new Option<string>("--password-ref") { Description = "Where every node reads the password: env:VARIABLE or file:/absolute/path." };
+        var pooler = new Option<string>("--pooler")
+        {
+            Description = "Npgsql connection string of a PgBouncer in transaction mode in front of it, without the password (Host=…;Port=6432); tenant connections go through it.",
+        };
         var capacity = new Option<int>("--capacity") { Description = "Most tenants it takes (0: unlimited)." };
         var sequence = new Option<int>("--sequence") { Description = "Order among servers of equal load (lower first).", DefaultValueFactory = _ => 20 };
-        group.Add(new Command("add", "Add a PostgreSQL server; new tenants are placed on it from now on.") { name, connection, passwordRef, capacity, sequence },
+        group.Add(new Command("add", "Add a PostgreSQL server; new tenants are placed on it from now on.") { name, connection, pooler, passwordRef, capacity, sequence },
             async (parse, context, ct) =>
             {
                 await context.EnsurePortalAsync(ct);
@@ -64,10 +68,11 @@ internal static class ServerCommands
                 }
 
                 var values = DbCommands.Row(
-                    ("name", parse.GetValue(name)), ("connection", parse.GetValue(connection)), ("password_ref", parse.GetValue(passwordRef) ?? (object)false),
+                    ("name", parse.GetValue(name)), ("connection", parse.GetValue(connection)), ("pooler", parse.GetValue(pooler) ?? (object)false),
+                    ("password_ref", parse.GetValue(passwordRef) ?? (object)false),
                     ("capacity", parse.GetValue(capacity)), ("sequence", parse.GetValue(sequence)), ("backend", "postgres"), ("state", "open"));
                 ClusterBehaviour.CheckServerValues(values);
-                await CheckReachableAsync(context, parse.GetValue(connection)!, parse.GetValue(passwordRef), ct);
+                await CheckReachableAsync(context, parse.GetValue(connection)!, parse.GetValue(pooler), parse.GetValue(passwordRef), ct);
                 var id = Convert.ToInt32(await context.CallAsync(context.Settings.PortalDatabase, Model, "create", [values], null, write: true, ct),
                     CultureInfo.InvariantCulture);
                 await context.Output.DoneAsync($"Added server {id} ({parse.GetValue(name)}).", DbCommands.Row(("id", id), ("name", parse.GetValue(name))));
@@ -126,10 +131,11 @@ internal static class ServerCommands
     }
 
     /// <summary>Connects once before the record exists, so that a typo fails here rather than on a customer's first call.</summary>
-    private static async Task CheckReachableAsync(AdminContext context, string connection, string? passwordReference, CancellationToken ct)
+    private static async Task CheckReachableAsync(AdminContext context, string connection, string? pooler, string? passwordReference, CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(connection);
-        if (SecretReference.Resolve(passwordReference) is { } password)
+        var password = SecretReference.Resolve(passwordReference);
+        if (password is not null)
         {
             builder.Password = password;
         }
@@ -139,6 +145,7 @@ internal static class ServerCommands
             Backend = DatabaseBackend.Postgres,
             DataDirectory = context.Settings.DataDirectory,
             PostgresConnectionString = builder.ConnectionString,
+            PostgresPoolerConnectionString = pooler,
             IdlePoolTimeout = TimeSpan.Zero,
         };
         await using var server = new PostgresDatabaseServer(options, PostgresDialect.Instance);
@@ -149,6 +156,19 @@ internal static class ServerCommands
         catch (NpgsqlException e)
         {
             throw new CommandException(ExitCodes.Error, $"Server {builder.Host}:{builder.Port} cannot be reached: {e.Message}");
+        }
+
+        if (pooler is not null)
+        {
+            try
+            {
+                await server.CheckPoolerAsync(ct);
+            }
+            catch (NpgsqlException e)
+            {
+                var through = new NpgsqlConnectionStringBuilder(pooler);
+                throw new CommandException(ExitCodes.Error, $"Server {builder.Host}:{builder.Port} cannot be reached through PgBouncer {through.Host}:{through.Port}: {e.Message}");
+            }
         }
     }
 }

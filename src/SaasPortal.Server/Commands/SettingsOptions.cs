@@ -65,6 +65,7 @@ internal sealed class SettingsOptions
         (new Option<string>("--data-dir") { Description = "Data directory: databases, file store, keys, master password (default ./data)." }, ServeSettings.Keys.DataDir),
         (new Option<string>("--db-backend") { Description = "Where databases live: sqlite (default) or postgres." }, ServeSettings.Keys.DbBackend),
         (new Option<string>("--pg") { Description = "Npgsql connection string of the PostgreSQL server (with --db-backend postgres)." }, ServeSettings.Keys.Pg),
+        (new Option<string>("--pg-pooler") { Description = "Npgsql connection string of a PgBouncer in transaction mode in front of --pg; tenant and portal connections go through it (docs/pgbouncer.md)." }, ServeSettings.Keys.PgPooler),
         (new Option<string>("--portal-db") { Description = "Name of the portal database (default portal)." }, ServeSettings.Keys.PortalDb),
         (new Option<string>("--addons-path") { Description = "Extra addon folders, separated by ';' or ',', searched after the built-in addons." }, ServeSettings.Keys.AddonsPath),
     ];

@@ -23,6 +23,7 @@ internal sealed record ServeSettings
         public const string MasterPassword = "MasterPassword";
         public const string DbBackend = "DbBackend";
         public const string Pg = "Pg";
+        public const string PgPooler = "PgPooler";
         public const string PortalDb = "PortalDb";
         public const string MaxRequestBodySize = "MaxRequestBodySize";
         public const string AddonsPath = "AddonsPath";
@@ -40,6 +41,9 @@ internal sealed record ServeSettings
     public required DatabaseBackend Backend { get; init; }
 
     public string? PostgresConnectionString { get; init; }
+
+    /// <summary>A PgBouncer in transaction mode in front of <see cref="PostgresConnectionString"/> (<c>--pg-pooler</c>), or null.</summary>
+    public string? PostgresPoolerConnectionString { get; init; }
 
     public required string PortalDatabase { get; init; }
 
@@ -102,6 +106,24 @@ internal sealed record ServeSettings
             }
         }
 
+        var pooler = Get(Keys.PgPooler);
+        if (pooler is not null)
+        {
+            if (pg is null)
+            {
+                throw new SettingsException("--pg-pooler needs --pg: the direct connection still carries CREATE DATABASE, dumps and the cluster's lock.");
+            }
+
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(pooler);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SettingsException("--pg-pooler is not a valid Npgsql connection string: " + e.Message);
+            }
+        }
+
         var portal = Get(Keys.PortalDb) ?? "portal";
         if (!DatabaseName.IsValid(portal))
         {
@@ -134,6 +156,7 @@ internal sealed record ServeSettings
             MasterPassword = Get(Keys.MasterPassword),
             Backend = backend,
             PostgresConnectionString = pg,
+            PostgresPoolerConnectionString = pooler,
             PortalDatabase = portal,
             MaxRequestBodyBytes = maxBody,
             AddonsPaths = addonsPaths,

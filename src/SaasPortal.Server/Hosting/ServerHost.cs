@@ -90,6 +90,23 @@ internal static class ServerHost
             return 1;
         }
 
+        if (settings.PostgresPoolerConnectionString is not null)
+        {
+            // A wrong PgBouncer would otherwise surface as a stack trace from the first portal connection.
+            var storage = app.Services.GetRequiredService<SaasPortal.Storage.StorageOptions>();
+            await using var direct = new SaasPortal.Storage.Databases.PostgresDatabaseServer(storage, SaasPortal.Storage.Dialects.PostgresDialect.Instance);
+            try
+            {
+                await direct.CheckPoolerAsync(cancellationToken);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                var pooler = new Npgsql.NpgsqlConnectionStringBuilder(settings.PostgresPoolerConnectionString);
+                await Console.Error.WriteLineAsync($"saasportal: --pg-pooler: cannot reach PostgreSQL through PgBouncer {pooler.Host}:{pooler.Port}: {e.Message}");
+                return 1;
+            }
+        }
+
         try
         {
             await app.StartAsync(cancellationToken);

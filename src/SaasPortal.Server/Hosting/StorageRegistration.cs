@@ -47,7 +47,9 @@ internal static class StorageRegistration
         var portalReader = new PostgresDatabaseServer(storage with { MaxPoolSizePerDatabase = 2, MaxConnections = 2 }, PostgresDialect.Instance);
         var source = new PortalPlacementSource(portalReader, portalDatabase, logger);
         return new PlacedDatabaseServer(home, new TenantPlacement(source),
-            endpoint => new PostgresDatabaseServer(storage with { PostgresConnectionString = endpoint.ConnectionString }, PostgresDialect.Instance));
+            endpoint => new PostgresDatabaseServer(
+                storage with { PostgresConnectionString = endpoint.ConnectionString, PostgresPoolerConnectionString = endpoint.PoolerConnectionString },
+                PostgresDialect.Instance));
     }
 
     /// <summary>
@@ -72,6 +74,7 @@ internal static class StorageRegistration
         return defaults with
         {
             PostgresConnectionString = settings.PostgresConnectionString,
+            PostgresPoolerConnectionString = settings.PostgresPoolerConnectionString,
             MaxConnections = Read("PgMaxConnections", defaults.MaxConnections, 1),
             IdlePoolTimeout = TimeSpan.FromSeconds(Read("IdlePoolSeconds", (int)defaults.IdlePoolTimeout.TotalSeconds, 0)),
             SqliteCacheSizeKib = Read("SqliteCacheSizeKib", defaults.SqliteCacheSizeKib, 64),

@@ -10,13 +10,16 @@ namespace SaasPortal.Storage.Databases;
 /// The configured connection string names the maintenance database (e.g. <c>postgres</c>) used for
 /// CREATE/ALTER/DROP DATABASE; tenant pools are created on first use, closed when idle, and all together hold at
 /// most <see cref="StorageOptions.MaxConnections"/> connections, so thousands of tenants cannot exhaust the server's
-/// <c>max_connections</c>.
+/// <c>max_connections</c>. With <see cref="StorageOptions.PostgresPoolerConnectionString"/> the tenant pools connect
+/// through a PgBouncer in transaction mode instead, and the maintenance pool, the dumps and the session-bound work
+/// stay on the direct connection.
 /// </summary>
 public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 {
     private const int InUseRetries = 10;
 
     private readonly NpgsqlConnectionStringBuilder _baseSettings;
+    private readonly NpgsqlConnectionStringBuilder _tenantSettings;
     private readonly NpgsqlDataSource _maintenance;
     private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _pools = new(StringComparer.Ordinal);
     private readonly PostgresTools _tools;
@@ -50,6 +53,9 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
             _baseSettings.Database = "postgres";
         }
 
+        _tenantSettings = options.PostgresPoolerConnectionString is { Length: > 0 } pooler
+            ? ThroughPooler(_baseSettings, pooler)
+            : _baseSettings;
         _maintenance = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { MaxPoolSize = 4 });
         _tools = new PostgresTools(_baseSettings);
         Dialect = dialect;
@@ -156,6 +162,14 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
     public async Task<DbConnection> OpenAsync(string name, CancellationToken cancellationToken)
     {
         DatabaseName.Validate(name);
+        if (ThroughPgBouncer && !_pools.ContainsKey(name) && !await ExistsAsync(name, cancellationToken))
+        {
+            // PgBouncer answers a missing database with a generic pooler error rather than PostgreSQL's, and then
+            // holds every new client of that name for server_login_retry (15 s by default), even once it exists.
+            // So a name is checked on the direct connection before its first connection through PgBouncer.
+            throw new DatabaseNotFoundException(name);
+        }
+
         var pool = _pools.GetOrAdd(name, n => new Lazy<NpgsqlDataSource>(() => CreatePool(n))).Value;
         await _budget.AcquireAsync(name, ClearPool, _openTimeout, cancellationToken);
         _sweeper.Touch(name);
@@ -169,6 +183,18 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
             _budget.Cancel();
             await ForgetPoolAsync(name);
             throw new DatabaseNotFoundException(name);
+        }
+        catch (PostgresException) when (ThroughPgBouncer)
+        {
+            _budget.Cancel();
+            // Dropped since its pool was made (by another node, say)? PgBouncer's error does not say so; the server does.
+            if (!await ExistsAsync(name, CancellationToken.None))
+            {
+                await ForgetPoolAsync(name);
+                throw new DatabaseNotFoundException(name);
+            }
+
+            throw;
         }
         catch
         {
@@ -252,6 +278,48 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
     /// <summary>Host and port of the server, for messages and logs (never the password).</summary>
     public string Endpoint => $"{_baseSettings.Host}:{_baseSettings.Port}";
 
+    /// <summary>
+    /// Connects once through the PgBouncer to the maintenance database and runs a query, so that a wrong pooler fails
+    /// when it is configured rather than on a tenant's first call; does nothing without one.
+    /// </summary>
+    public async Task CheckPoolerAsync(CancellationToken cancellationToken)
+    {
+        if (!ThroughPgBouncer)
+        {
+            return;
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder(_tenantSettings.ConnectionString) { Database = _baseSettings.Database, Pooling = false };
+        await using var connection = new NpgsqlConnection(settings.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>True when tenant connections go through a PgBouncer (<see cref="StorageOptions.PostgresPoolerConnectionString"/>).</summary>
+    public bool ThroughPgBouncer => !ReferenceEquals(_tenantSettings, _baseSettings);
+
+    /// <summary>
+    /// The direct settings of <paramref name="direct"/> with every keyword the pooler's connection string gives laid
+    /// over them (typically Host and Port), for tenant connections through PgBouncer in transaction mode.
+    /// </summary>
+    private static NpgsqlConnectionStringBuilder ThroughPooler(NpgsqlConnectionStringBuilder direct, string pooler)
+    {
+        var merged = new NpgsqlConnectionStringBuilder(direct.ConnectionString);
+        // The plain builder keeps exactly the keywords written, where Npgsql's lists every one it knows.
+        var given = new DbConnectionStringBuilder { ConnectionString = pooler };
+        foreach (string keyword in given.Keys)
+        {
+            merged[keyword] = given[keyword];
+        }
+
+        // PgBouncer hands the server connection to another client at each transaction's end and resets nothing in
+        // transaction mode, so Npgsql's DISCARD ALL on reuse would only cost a round trip. The product keeps no
+        // session state on tenant connections: no SET, prepared statements, temporary tables or advisory locks.
+        merged.NoResetOnClose = true;
+        return merged;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -281,7 +349,7 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 
     private NpgsqlDataSource CreatePool(string name)
     {
-        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(_baseSettings.ConnectionString) { Database = name }.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(_tenantSettings.ConnectionString) { Database = name }.ConnectionString);
         // Every tenant is a database, hence a data source, of its own, and Npgsql would read pg_type on each one's
         // first connection: ~40 ms on every tenant's first call and on every new tenant, plus a type map per tenant.
         // The ORM stores only PostgreSQL's built-in types, which Npgsql knows without asking.

@@ -19,7 +19,7 @@ public sealed class PlacedDatabaseServer : IDatabaseServer, IAsyncDisposable
     private readonly ConcurrentDictionary<int, Lazy<Connected>> _servers = new();
     private readonly ConcurrentBag<PostgresDatabaseServer> _retired = [];
 
-    private sealed record Connected(string ConnectionString, PostgresDatabaseServer Server);
+    private sealed record Connected(string ConnectionString, string? PoolerConnectionString, PostgresDatabaseServer Server);
 
     /// <summary>Routes between <paramref name="home"/> and the servers of <paramref name="placement"/>, opened with <paramref name="connect"/>.</summary>
     public PlacedDatabaseServer(PostgresDatabaseServer home, TenantPlacement placement, Func<ServerEndpoint, PostgresDatabaseServer> connect)
@@ -51,13 +51,14 @@ public sealed class PlacedDatabaseServer : IDatabaseServer, IAsyncDisposable
 
         while (true)
         {
-            var lazy = _servers.GetOrAdd(endpoint.Id, _ => new Lazy<Connected>(() => new Connected(endpoint.ConnectionString, _connect(endpoint))));
-            if (string.Equals(lazy.Value.ConnectionString, endpoint.ConnectionString, StringComparison.Ordinal))
+            var lazy = _servers.GetOrAdd(endpoint.Id, _ => new Lazy<Connected>(() => new Connected(endpoint.ConnectionString, endpoint.PoolerConnectionString, _connect(endpoint))));
+            if (string.Equals(lazy.Value.ConnectionString, endpoint.ConnectionString, StringComparison.Ordinal)
+                && string.Equals(lazy.Value.PoolerConnectionString, endpoint.PoolerConnectionString, StringComparison.Ordinal))
             {
                 return lazy.Value.Server;
             }
 
-            // The record's connection changed: later calls use the new one; the old pools close with this router.
+            // The record's connection or PgBouncer changed: later calls use the new one; the old pools close with this router.
             if (_servers.TryRemove(KeyValuePair.Create(endpoint.Id, lazy)))
             {
                 _retired.Add(lazy.Value.Server);

@@ -7,7 +7,11 @@ namespace SaasPortal.Storage.Placement;
 /// <param name="Id">The server record's id.</param>
 /// <param name="Name">The record's name, for messages.</param>
 /// <param name="ConnectionString">Npgsql connection string with the resolved password: never log or return it.</param>
-public sealed record ServerEndpoint(int Id, string Name, string ConnectionString)
+/// <param name="PoolerConnectionString">
+/// A PgBouncer in transaction mode in front of the server, with the resolved password, or null: tenant connections go
+/// through it (<see cref="StorageOptions.PostgresPoolerConnectionString"/>).
+/// </param>
+public sealed record ServerEndpoint(int Id, string Name, string ConnectionString, string? PoolerConnectionString = null)
 {
     /// <summary>The name only: the connection string carries a password.</summary>
     public override string ToString() => Name;
