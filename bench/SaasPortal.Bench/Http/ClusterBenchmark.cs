@@ -141,6 +141,7 @@ internal static class ClusterBenchmark
             Line("PostgreSQL processes", s => s.Processes.ToString(CultureInfo.InvariantCulture));
             Line("PostgreSQL memory, PSS of all its processes", s => $"{s.PostgresPss / 1048576.0:F0} MB");
             Line("saasportal process RSS", s => $"{s.PortalRss / 1048576.0:F0} MB");
+            Line("of which .NET GC heap after the last collection", s => s.GcHeap is { } heap ? $"{heap / 1048576.0:F0} MB" : "n/a");
             Line("disk of this run's databases", s => $"{s.DiskBytes / 1048576.0:F0} MB");
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| seconds to create the added tenants (2 at a time) | | {string.Join(" | ", measured.Select(m => m.Created.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)))} |");
@@ -156,7 +157,7 @@ internal static class ClusterBenchmark
         }
     }
 
-    private sealed record Snapshot(int Databases, int Backends, int OwnBackends, int Processes, long PostgresPss, long PortalRss, long DiskBytes);
+    private sealed record Snapshot(int Databases, int Backends, int OwnBackends, int Processes, long PostgresPss, long PortalRss, long? GcHeap, long DiskBytes);
 
     private static async Task<Snapshot> SnapshotAsync(string pg, string stem, ServerUnderTest server, CancellationToken cancellationToken)
     {
@@ -211,7 +212,18 @@ internal static class ClusterBenchmark
             }
         }
 
-        return new Snapshot((int)databases, (int)backends, (int)own, processes.Count, pss, server.ResidentBytes(), disk);
+        // The managed share of the process: the runtime meter's heap after the last collection, from /metrics.
+        long? heap = null;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+            heap = Soak.PrometheusText.Sum(await http.GetStringAsync(server.Url + "/metrics", cancellationToken), Soak.MemorySampler.GcHeapMetric, _ => true);
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        return new Snapshot((int)databases, (int)backends, (int)own, processes.Count, pss, server.ResidentBytes(), heap, disk);
     }
 
     /// <summary>createdb on <paramref name="to"/>, then <c>pg_dump -Fc | pg_restore</c> through a shell pipe, timed together; the copy is dropped after.</summary>

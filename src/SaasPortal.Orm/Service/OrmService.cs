@@ -136,6 +136,7 @@ public sealed class OrmService
         ModelRegistry? registry = null, OrmContext? context = null)
     {
         registry ??= await _registries.GetRegistryAsync(database, cancellationToken);
+        var discarded = false;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -148,6 +149,18 @@ public sealed class OrmService
                 {
                     throw new ConcurrentUpdateException(e);
                 }
+            }
+            catch (Exception e) when (!discarded && e is not OperationCanceledException)
+            {
+                // Pooled connections that could no longer reach the database (moved or dropped while they sat idle)
+                // are discarded once, and the work runs again on a fresh connection, wherever the database now is.
+                if (!await _server.DiscardStaleConnectionsAsync(database, e, cancellationToken))
+                {
+                    throw;
+                }
+
+                discarded = true;
+                continue;
             }
 
             // The failed attempt's transaction is rolled back and its connection returned. Back off with full jitter

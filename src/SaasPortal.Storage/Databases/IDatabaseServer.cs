@@ -56,4 +56,12 @@ public interface IDatabaseServer
     /// if at least <paramref name="minimumAge"/> old; returns how many. Servers whose copies are atomic have nothing to remove.
     /// </summary>
     int RemoveLeftovers(TimeSpan minimumAge) => 0;
+
+    /// <summary>
+    /// Called when a unit of work on <paramref name="name"/> failed with <paramref name="error"/>. Returns true when the
+    /// error says the connections pooled for the database can no longer reach it (it was dropped or moved while they
+    /// sat idle); they are then discarded, and the work may run again to find the database where it now is. False for
+    /// every other error, and on backends whose pooled connections cannot go stale that way.
+    /// </summary>
+    Task<bool> DiscardStaleConnectionsAsync(string name, Exception error, CancellationToken cancellationToken) => Task.FromResult(false);
 }

@@ -46,7 +46,7 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
             MinPoolSize = 0,
         };
         _budget = new ConnectionBudget(options.MaxConnections);
-        _sweeper = new IdlePoolSweeper(options.IdlePoolTimeout, ClearPool, time);
+        _sweeper = new IdlePoolSweeper(options.IdlePoolTimeout, RetirePool, time);
         _openTimeout = TimeSpan.FromSeconds(_baseSettings.Timeout > 0 ? _baseSettings.Timeout : 15);
         if (string.IsNullOrEmpty(_baseSettings.Database))
         {
@@ -72,6 +72,9 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
 
     /// <summary>Closes the pools of databases idle for longer than the timeout now, as the timer does; returns how many.</summary>
     public int CloseIdlePools() => _sweeper.Sweep();
+
+    /// <summary>Tenant data sources (Npgsql pools) this server holds now, open or emptied, not yet retired.</summary>
+    public int PoolCount => _pools.Count;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
@@ -170,36 +173,48 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
             throw new DatabaseNotFoundException(name);
         }
 
-        var pool = _pools.GetOrAdd(name, n => new Lazy<NpgsqlDataSource>(() => CreatePool(n))).Value;
-        await _budget.AcquireAsync(name, ClearPool, _openTimeout, cancellationToken);
-        _sweeper.Touch(name);
         NpgsqlConnection connection;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            connection = await pool.OpenConnectionAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
-        {
-            _budget.Cancel();
-            await ForgetPoolAsync(name);
-            throw new DatabaseNotFoundException(name);
-        }
-        catch (PostgresException) when (ThroughPgBouncer)
-        {
-            _budget.Cancel();
-            // Dropped since its pool was made (by another node, say)? PgBouncer's error does not say so; the server does.
-            if (!await ExistsAsync(name, CancellationToken.None))
+            // Touched first, so that the idle sweep leaves the data source alone from the lookup on.
+            _sweeper.Touch(name);
+            var pool = _pools.GetOrAdd(name, n => new Lazy<NpgsqlDataSource>(() => CreatePool(n))).Value;
+            await _budget.AcquireAsync(name, ClearPool, _openTimeout, cancellationToken);
+            _sweeper.Touch(name);
+            try
             {
+                connection = await pool.OpenConnectionAsync(cancellationToken);
+                break;
+            }
+            catch (ObjectDisposedException) when (attempt < 5)
+            {
+                // The idle sweep retired this data source anyway (it had found the database idle just before the
+                // touch): the next lookup makes a new one.
+                _budget.Cancel();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                _budget.Cancel();
                 await ForgetPoolAsync(name);
                 throw new DatabaseNotFoundException(name);
             }
+            catch (PostgresException) when (ThroughPgBouncer)
+            {
+                _budget.Cancel();
+                // Dropped since its pool was made (by another node, say)? PgBouncer's error does not say so; the server does.
+                if (!await ExistsAsync(name, CancellationToken.None))
+                {
+                    await ForgetPoolAsync(name);
+                    throw new DatabaseNotFoundException(name);
+                }
 
-            throw;
-        }
-        catch
-        {
-            _budget.Cancel();
-            throw;
+                throw;
+            }
+            catch
+            {
+                _budget.Cancel();
+                throw;
+            }
         }
 
         // Closing gives the connection back to the pool, where it keeps its slot until the pool is cleared.
@@ -334,6 +349,42 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
         _pools.Clear();
         _sweeper.Dispose();
         await _maintenance.DisposeAsync();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only through PgBouncer: its client connections stay open when the database behind them is dropped (a move's old
+    /// copy, a drop by another node), and the next transaction on one fails in PgBouncer's way, a login error or a
+    /// wait until the command times out. So after any failure the direct connection is asked whether the database is
+    /// still here. Direct connections end with their server session, which Npgsql notices before handing them out.
+    /// </remarks>
+    public async Task<bool> DiscardStaleConnectionsAsync(string name, Exception error, CancellationToken cancellationToken)
+    {
+        if (!ThroughPgBouncer || !_pools.ContainsKey(name) || error is not (DbException or ObjectDisposedException or TimeoutException)
+            || await ExistsAsync(name, cancellationToken))
+        {
+            return false;
+        }
+
+        await ForgetPoolAsync(name);
+        return true;
+    }
+
+    /// <summary>
+    /// The idle sweep's callback: a database unused for the idle timeout loses its data source, not only its
+    /// connections. An emptied Npgsql data source still holds about 70 KB (settings, type caches, pool arrays), which
+    /// over thousands of tenants that each answered once was most of the process's growth
+    /// (docs/benchmarks/cluster.md). Connections still in use are closed when given back; the next open makes a new
+    /// data source.
+    /// </summary>
+    private void RetirePool(string name)
+    {
+        if (_pools.TryRemove(name, out var pool) && pool.IsValueCreated)
+        {
+            pool.Value.Dispose();
+        }
+
+        _budget.Cleared(name);
     }
 
     /// <summary>Closes the idle connections of a database's pool (busy ones close when given back) and frees their slots.</summary>

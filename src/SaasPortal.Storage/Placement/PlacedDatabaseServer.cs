@@ -182,6 +182,23 @@ public sealed class PlacedDatabaseServer : IDatabaseServer, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every server is asked, not only the one the placement names now: the failed work may have run on another
+    /// server's connection, and the placement may have been reloaded while it waited.
+    /// </remarks>
+    public async Task<bool> DiscardStaleConnectionsAsync(string name, Exception error, CancellationToken cancellationToken)
+    {
+        DatabaseName.Validate(name);
+        var discarded = await _home.DiscardStaleConnectionsAsync(name, error, cancellationToken);
+        foreach (var server in _servers.Values.Where(s => s.IsValueCreated).Select(s => s.Value.Server))
+        {
+            discarded |= await server.DiscardStaleConnectionsAsync(name, error, cancellationToken);
+        }
+
+        return discarded;
+    }
+
+    /// <inheritdoc />
     public async Task BackupAsync(string name, string file, CancellationToken cancellationToken) =>
         await (await ServerForExistingAsync(name, cancellationToken)).BackupAsync(name, file, cancellationToken);
 
