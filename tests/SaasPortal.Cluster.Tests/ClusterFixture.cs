@@ -133,14 +133,21 @@ public sealed class ClusterFixture : IAsyncLifetime
             await node.DisposeAsync();
         }
 
-        await TestPostgres.DropDatabasesAsync(Prefix, CancellationToken.None);
-        if (SecondPostgres.Length > 0)
+        await RemoveAsync(Prefix, SecondPostgres, DataDirectory);
+    }
+
+    /// <summary>Drops a fixture's databases on both clusters (the second when it was reached) and deletes its data directory.</summary>
+    internal static async Task RemoveAsync(string prefix, string secondPostgres, string dataDirectory)
+    {
+        await TestPostgres.DropDatabasesAsync(prefix, CancellationToken.None);
+        if (secondPostgres.Length > 0)
         {
-            await TestPostgres.DropDatabasesAsync(SecondPostgres, Prefix, CancellationToken.None);
+            await TestPostgres.DropDatabasesAsync(secondPostgres, prefix, CancellationToken.None);
         }
-        if (Directory.Exists(DataDirectory))
+
+        if (Directory.Exists(dataDirectory))
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            Directory.Delete(dataDirectory, recursive: true);
         }
     }
 }

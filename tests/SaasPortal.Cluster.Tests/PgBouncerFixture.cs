@@ -136,16 +136,7 @@ public sealed class PgBouncerFixture : IAsyncLifetime
             await node.DisposeAsync();
         }
 
-        await TestPostgres.DropDatabasesAsync(Prefix, CancellationToken.None);
-        if (SecondPostgres.Length > 0)
-        {
-            await TestPostgres.DropDatabasesAsync(SecondPostgres, Prefix, CancellationToken.None);
-        }
-
-        if (Directory.Exists(DataDirectory))
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
+        await ClusterFixture.RemoveAsync(Prefix, SecondPostgres, DataDirectory);
     }
 }
 

@@ -12,64 +12,29 @@ public static class TestPostgres
     /// <summary>The environment variable holding the Npgsql connection string of the test server's superuser.</summary>
     public const string Variable = "SAASPORTAL_TEST_PG";
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _connectionString;
+    private static readonly Once Primary = new(ct => FromVariableOrScriptAsync(Variable, "test-postgres.sh", [], null, ct));
+
+    private static readonly Once Second = new(ct => FromVariableOrScriptAsync(SecondVariable, "test-postgres.sh", [],
+        new Dictionary<string, string> { ["SAASPORTAL_PG_DIR"] = "/tmp/saasportal-pg2", ["SAASPORTAL_PG_PORT"] = "54330" }, ct));
+
+    private static readonly Once PrimaryBouncer = new(async ct => await FromVariableOrScriptAsync(PoolerVariable, "test-pgbouncer.sh",
+        [await ConnectionStringAsync(ct)], null, ct));
+
+    private static readonly Once SecondBouncer = new(async ct => await FromVariableOrScriptAsync(null, "test-pgbouncer.sh",
+        [await SecondConnectionStringAsync(ct)],
+        new Dictionary<string, string> { ["SAASPORTAL_PGBOUNCER_DIR"] = "/tmp/saasportal-pgbouncer2", ["SAASPORTAL_PGBOUNCER_PORT"] = "54340" }, ct));
 
     /// <summary>The connection string of the test server's maintenance database.</summary>
-    public static async Task<string> ConnectionStringAsync(CancellationToken cancellationToken)
-    {
-        if (_connectionString is not null)
-        {
-            return _connectionString;
-        }
-
-        await Gate.WaitAsync(cancellationToken);
-        try
-        {
-            _connectionString ??= Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
-                ? configured
-                : await StartClusterAsync(cancellationToken);
-            return _connectionString;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<string> ConnectionStringAsync(CancellationToken cancellationToken) => Primary.GetAsync(cancellationToken);
 
     /// <summary>The environment variable holding the connection string of a second server, for tests of several servers.</summary>
     public const string SecondVariable = "SAASPORTAL_TEST_PG2";
-
-    private static string? _secondConnectionString;
 
     /// <summary>
     /// The maintenance database of a second PostgreSQL server: SAASPORTAL_TEST_PG2 when set, otherwise a second
     /// throwaway cluster that scripts/test-postgres.sh starts in /tmp/saasportal-pg2 on port 54330.
     /// </summary>
-    public static async Task<string> SecondConnectionStringAsync(CancellationToken cancellationToken)
-    {
-        if (_secondConnectionString is not null)
-        {
-            return _secondConnectionString;
-        }
-
-        await Gate.WaitAsync(cancellationToken);
-        try
-        {
-            _secondConnectionString ??= Environment.GetEnvironmentVariable(SecondVariable) is { Length: > 0 } configured
-                ? configured
-                : await StartClusterAsync(cancellationToken, new Dictionary<string, string>
-                {
-                    ["SAASPORTAL_PG_DIR"] = "/tmp/saasportal-pg2",
-                    ["SAASPORTAL_PG_PORT"] = "54330",
-                });
-            return _secondConnectionString;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<string> SecondConnectionStringAsync(CancellationToken cancellationToken) => Second.GetAsync(cancellationToken);
 
     /// <summary>
     /// The environment variable that, when it holds a PgBouncer's connection string, makes the in-process PostgreSQL
@@ -78,64 +43,18 @@ public static class TestPostgres
     /// </summary>
     public const string PoolerVariable = "SAASPORTAL_TEST_PG_POOLER";
 
-    private static string? _pgBouncerConnectionString;
-
     /// <summary>
     /// A PgBouncer in transaction mode in front of the test server (Host and Port only; the rest comes from
     /// <see cref="ConnectionStringAsync"/>): SAASPORTAL_TEST_PG_POOLER when set, otherwise the one
     /// scripts/test-pgbouncer.sh starts on 127.0.0.1:54339 (installing Debian's pgbouncer if needed).
     /// </summary>
-    public static async Task<string> PgBouncerConnectionStringAsync(CancellationToken cancellationToken)
-    {
-        if (_pgBouncerConnectionString is not null)
-        {
-            return _pgBouncerConnectionString;
-        }
-
-        var direct = await ConnectionStringAsync(cancellationToken);
-        await Gate.WaitAsync(cancellationToken);
-        try
-        {
-            _pgBouncerConnectionString ??= Environment.GetEnvironmentVariable(PoolerVariable) is { Length: > 0 } configured
-                ? configured
-                : await RunScriptAsync("test-pgbouncer.sh", [direct], null, cancellationToken);
-            return _pgBouncerConnectionString;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
-
-    private static string? _secondPgBouncerConnectionString;
+    public static Task<string> PgBouncerConnectionStringAsync(CancellationToken cancellationToken) => PrimaryBouncer.GetAsync(cancellationToken);
 
     /// <summary>
     /// A PgBouncer in transaction mode in front of the second server (<see cref="SecondConnectionStringAsync"/>), started
     /// by scripts/test-pgbouncer.sh on 127.0.0.1:54340 with its files in /tmp/saasportal-pgbouncer2.
     /// </summary>
-    public static async Task<string> SecondPgBouncerConnectionStringAsync(CancellationToken cancellationToken)
-    {
-        if (_secondPgBouncerConnectionString is not null)
-        {
-            return _secondPgBouncerConnectionString;
-        }
-
-        var direct = await SecondConnectionStringAsync(cancellationToken);
-        await Gate.WaitAsync(cancellationToken);
-        try
-        {
-            _secondPgBouncerConnectionString ??= await RunScriptAsync("test-pgbouncer.sh", [direct], new Dictionary<string, string>
-            {
-                ["SAASPORTAL_PGBOUNCER_DIR"] = "/tmp/saasportal-pgbouncer2",
-                ["SAASPORTAL_PGBOUNCER_PORT"] = "54340",
-            }, cancellationToken);
-            return _secondPgBouncerConnectionString;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<string> SecondPgBouncerConnectionStringAsync(CancellationToken cancellationToken) => SecondBouncer.GetAsync(cancellationToken);
 
     /// <summary>Drops every database whose name starts with <paramref name="prefix"/> (test leftovers).</summary>
     public static async Task DropDatabasesAsync(string prefix, CancellationToken cancellationToken) =>
@@ -164,8 +83,12 @@ public static class TestPostgres
         }
     }
 
-    private static Task<string> StartClusterAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null) =>
-        RunScriptAsync("test-postgres.sh", [], environment, cancellationToken);
+    /// <summary>The variable's value when it is set, else what the script prints.</summary>
+    private static async Task<string> FromVariableOrScriptAsync(string? variable, string script, IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken) =>
+        variable is not null && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured
+            ? configured
+            : await RunScriptAsync(script, arguments, environment, cancellationToken);
 
     /// <summary>Runs one of scripts/ and returns the last line it printed (a connection string); a failure throws with its stderr.</summary>
     private static async Task<string> RunScriptAsync(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment,
@@ -196,5 +119,30 @@ public static class TestPostgres
         }
 
         return output.Split('\n')[^1].Trim();
+    }
+
+    /// <summary>A value made once, on first demand, by one caller at a time; a failure is not kept, so the next caller tries again.</summary>
+    private sealed class Once(Func<CancellationToken, Task<string>> make)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private string? _value;
+
+        public async Task<string> GetAsync(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _value) is { } known)
+            {
+                return known;
+            }
+
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                return _value ??= await make(cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
     }
 }
