@@ -16,7 +16,7 @@ public sealed class AddonsUpgradeTests(PortalDataFixture portal)
     public async Task Addons_upgrade_upgrades_only_outdated_databases_and_reports_each_one_as_json()
     {
         var data = portal.NewDataDirectory();
-        await MakeOutdatedAsync(data);
+        await PortalDataFixture.MakeAccessAppsOutdatedAsync(data, Ct);
 
         var result = Expect.Ok(await Cli.RunAsync(Expect.On(data, "addons", "upgrade", "--json"), Ct,
             environment: new Dictionary<string, string>(StringComparer.Ordinal) { ["SAASPORTAL_PROGRESS"] = "always" }));
@@ -38,7 +38,7 @@ public sealed class AddonsUpgradeTests(PortalDataFixture portal)
     public async Task Addons_upgrade_draws_its_progress_in_databases_and_prints_a_line_per_database()
     {
         var data = portal.NewDataDirectory();
-        await MakeOutdatedAsync(data);
+        await PortalDataFixture.MakeAccessAppsOutdatedAsync(data, Ct);
 
         var result = await Cli.RunAsync(Expect.On(data, "addons", "upgrade"), Ct,
             environment: new Dictionary<string, string>(StringComparer.Ordinal) { ["SAASPORTAL_PROGRESS"] = "always" });
@@ -60,18 +60,5 @@ public sealed class AddonsUpgradeTests(PortalDataFixture portal)
         var result = await Cli.RunAsync(Expect.On(data, "addons", "upgrade", "--db", "absent"), Ct);
 
         Expect.Failure(result, 3, "absent");
-    }
-
-    /// <summary>What an older release left behind: access_apps installed at a version its files no longer have.</summary>
-    private static async Task MakeOutdatedAsync(string data)
-    {
-        var outdated = await PythonScript.RunAsync("""
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("UPDATE ir_module_module SET latest_version = '0.0.1' WHERE name = 'access_apps' AND state = 'installed'")
-            db.commit()
-            print(db.total_changes)
-            """, [Path.Combine(data, "db", Shop + ".sqlite")], Ct);
-        Assert.True(outdated.ExitCode == 0 && outdated.Output.Trim() == "1", outdated.ToString());
     }
 }

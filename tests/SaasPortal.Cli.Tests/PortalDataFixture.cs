@@ -50,6 +50,22 @@ public sealed class PortalDataFixture : IAsyncLifetime
         return target;
     }
 
+    /// <summary>
+    /// What an older release leaves behind in the client database of <paramref name="data"/>: access_apps installed at
+    /// a version its files no longer have.
+    /// </summary>
+    public static async Task MakeAccessAppsOutdatedAsync(string data, CancellationToken cancellationToken)
+    {
+        var outdated = await PythonScript.RunAsync("""
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE ir_module_module SET latest_version = '0.0.1' WHERE name = 'access_apps' AND state = 'installed'")
+            db.commit()
+            print(db.total_changes)
+            """, [Path.Combine(data, "db", ClientDatabase + ".sqlite")], cancellationToken);
+        Assert.True(outdated.ExitCode == 0 && outdated.Output.Trim() == "1", outdated.ToString());
+    }
+
     /// <summary>An empty folder for a data directory that does not exist yet.</summary>
     public string NewEmptyDirectory() => Path.Combine(_root, "empty-" + Interlocked.Increment(ref _copies));
 

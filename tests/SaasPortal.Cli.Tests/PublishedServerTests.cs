@@ -85,7 +85,7 @@ public sealed class PublishedServerTests(PublishedServerFixture published) : ICl
         var home = Path.Combine(Path.GetTempPath(), "saasportal-clean-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(home, "data");
         Directory.CreateDirectory(data);
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -165,12 +165,5 @@ public sealed class PublishedServerTests(PublishedServerFixture published) : ICl
         using var response = await http.PostAsync(new Uri("/xmlrpc/2/" + service, UriKind.Relative), content, Ct);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync(Ct);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -12,15 +12,7 @@ public sealed class ServeUpgradeTests(PortalDataFixture portal)
     {
         var ct = TestContext.Current.CancellationToken;
         var data = portal.NewDataDirectory();
-        // What an older release left behind: access_apps installed at a version the files no longer have.
-        var outdated = await PythonScript.RunAsync("""
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("UPDATE ir_module_module SET latest_version = '0.0.1' WHERE name = 'access_apps' AND state = 'installed'")
-            db.commit()
-            print(db.total_changes)
-            """, [Path.Combine(data, "db", Shop + ".sqlite")], ct);
-        Assert.True(outdated.ExitCode == 0 && outdated.Output.Trim() == "1", outdated.ToString());
+        await PortalDataFixture.MakeAccessAppsOutdatedAsync(data, ct);
 
         string serverOutput;
         await using (var server = await ServerProcess.StartAsync(data, ["--upgrade"], ct))

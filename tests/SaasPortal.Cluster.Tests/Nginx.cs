@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using SaasPortal.Testing;
 
 namespace SaasPortal.Cluster.Tests;
 
@@ -15,18 +15,13 @@ public sealed class Nginx : IAsyncDisposable
 {
     private const string Binary = "/usr/sbin/nginx";
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private Nginx(Process process, string prefix, string url)
+    private Nginx(CapturedProcess process, string prefix, string url)
     {
         _process = process;
         Prefix = prefix;
         Url = url;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
     /// <summary>The proxy's base URL, e.g. http://127.0.0.1:41234.</summary>
@@ -57,23 +52,17 @@ public sealed class Nginx : IAsyncDisposable
         var prefix = Path.Combine(Path.GetTempPath(), "saasportal-nginx-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(prefix, "logs"));
         Directory.CreateDirectory(Path.Combine(prefix, "temp"));
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var url = $"http://127.0.0.1:{port}";
         await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), Configuration(prefix, port, upstreams, retryPosts), cancellationToken);
 
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Binary);
         foreach (var argument in (string[])["-p", prefix + "/", "-c", Path.Combine(prefix, "nginx.conf"), "-e", Path.Combine(prefix, "logs", "error.log")])
         {
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
-        var nginx = new Nginx(process, prefix, url);
+        var nginx = new Nginx(CapturedProcess.Start(start), prefix, url);
         try
         {
             await nginx.WaitUntilListeningAsync(port, cancellationToken);
@@ -89,13 +78,7 @@ public sealed class Nginx : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(Prefix, recursive: true);
     }
 
@@ -103,10 +86,7 @@ public sealed class Nginx : IAsyncDisposable
     public string Diagnostics()
     {
         var errorLog = Path.Combine(Prefix, "logs", "error.log");
-        lock (_output)
-        {
-            return _output + (File.Exists(errorLog) ? File.ReadAllText(errorLog) : "");
-        }
+        return _process.Output + (File.Exists(errorLog) ? File.ReadAllText(errorLog) : "");
     }
 
     private static string Configuration(string prefix, int port, IReadOnlyList<string> upstreams, bool retryPosts)
@@ -174,23 +154,5 @@ public sealed class Nginx : IAsyncDisposable
         }
 
         throw new TimeoutException($"nginx did not listen on {port}:\n{Diagnostics()}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

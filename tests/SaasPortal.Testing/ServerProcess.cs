@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace SaasPortal.Testing;
@@ -13,18 +12,13 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private ServerProcess(Process process, string url, string dataDirectory)
+    private ServerProcess(CapturedProcess process, string url, string dataDirectory)
     {
         _process = process;
         Url = url;
         DataDirectory = dataDirectory;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
     /// <summary>Base URL, e.g. http://127.0.0.1:45123 (no trailing slash).</summary>
@@ -37,16 +31,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public bool IsRunning => !_process.HasExited;
 
     /// <summary>Everything the server printed so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>The master password the server generated into its data directory on first start.</summary>
     public string ReadMasterPassword() => File.ReadAllText(Path.Combine(DataDirectory, "master-password")).Trim();
@@ -56,14 +41,8 @@ public sealed class ServerProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
-        };
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dataDirectory };
         foreach (var argument in (string[])[RepositoryPaths.ServerAssembly, "serve", "--urls", url, "--data-dir", dataDirectory, .. arguments])
         {
             start.ArgumentList.Add(argument);
@@ -77,8 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var server = new ServerProcess(process, url, dataDirectory);
+        var server = new ServerProcess(CapturedProcess.Start(start), url, dataDirectory);
         try
         {
             await server.WaitUntilReadyAsync(cancellationToken);
@@ -92,16 +70,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the server and waits for it to go.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
@@ -138,29 +107,5 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"The server did not answer within {StartTimeout}:\n{Output}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            // Enough for a failure message; a chatty server must not grow the test's memory without bound.
-            if (_output.Length < 1_000_000)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -360,14 +360,36 @@ public sealed class PostgresDatabaseServer : IDatabaseServer, IAsyncDisposable
     /// </remarks>
     public async Task<bool> DiscardStaleConnectionsAsync(string name, Exception error, CancellationToken cancellationToken)
     {
-        if (!ThroughPgBouncer || !_pools.ContainsKey(name) || error is not (DbException or ObjectDisposedException or TimeoutException)
-            || await ExistsAsync(name, cancellationToken))
+        if (!ThroughPgBouncer || !_pools.ContainsKey(name) || !IsConnectionTrouble(error) || await ExistsAsync(name, cancellationToken))
         {
             return false;
         }
 
         await ForgetPoolAsync(name);
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> (or an exception inside it) is about the connection rather than the statement:
+    /// an I/O failure or timeout, or PostgreSQL's or PgBouncer's connection (08), missing database (3D000) or operator
+    /// (57) classes. A constraint violation or a syntax error never costs the existence check.
+    /// </summary>
+    private static bool IsConnectionTrouble(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException postgres:
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("57", StringComparison.Ordinal)
+                        || postgres.SqlState == PostgresErrorCodes.InvalidCatalogName;
+                case NpgsqlException or TimeoutException or IOException:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
